@@ -1,0 +1,1 @@
+//! Being written: see the issue that builds this crate.

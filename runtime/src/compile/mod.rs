@@ -1,0 +1,1 @@
+//! Symbol tables and code generation (being written).
