@@ -128,3 +128,18 @@ pub trait AllocObserver: Sync {
     /// The block at `addr` was freed.
     fn on_free(&self, domain: Domain, addr: usize);
 }
+
+/// Statistics of one allocator (the alloc-pool helper extends this; other
+/// crates read only the fields below).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AllocStats {
+    /// Blocks currently allocated and not yet freed (all sizes).
+    pub blocks_in_use: u64,
+    /// Bytes requested by the blocks currently in use.
+    pub bytes_in_use: u64,
+    /// Allocations served since creation (including reallocs that moved).
+    pub allocations_total: u64,
+    /// Frees since creation.
+    pub frees_total: u64,
+}
