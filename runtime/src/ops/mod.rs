@@ -1,0 +1,1 @@
+//! Pure Python semantics over Rust values (being written).
