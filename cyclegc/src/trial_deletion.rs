@@ -84,6 +84,10 @@ impl<N: Copy + Eq + Hash + Debug> TrialDeletion<N> {
             if e.flags & BUFFERED == 0 {
                 continue; // untracked (and maybe reused) since buffered
             }
+            if !t.is_current(graph, r) {
+                t.release_stale(r); // freed by the host without untrack
+                continue;
+            }
             if t.list_of(r) != GEN0 {
                 // Frozen: stays a candidate for after `unfreeze`.
                 self.frozen_roots.push(r);

@@ -552,7 +552,9 @@ impl Host for Heap {
     }
 
     fn debug_line(&mut self, line: &str) {
+        // stderr = stdout, as the reference scripts do.
         self.debug.push(line.to_string());
+        self.log.push(line.to_string());
     }
 
     fn callback(&mut self, phase: Phase, info: &CallbackInfo) {
