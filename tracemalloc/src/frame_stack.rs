@@ -197,10 +197,15 @@ macro_rules! enter_frame {
     };
 }
 
-/// Moves the current frame to this line (`line!()`).
+/// Moves the current frame to this line (`line!()`): `at_line!();`, or
+/// `at_line!(expression)` to mark the line of the expression and evaluate it.
 #[macro_export]
 macro_rules! at_line {
     () => {
         $crate::frame_stack::set_lineno(::core::line!())
     };
+    ($e:expr) => {{
+        $crate::frame_stack::set_lineno(::core::line!());
+        $e
+    }};
 }

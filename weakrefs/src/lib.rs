@@ -18,6 +18,11 @@
 //!   [`Registry::clear_referent`] (refcount death, after `__del__`) and
 //!   [`Registry::handle_weakrefs`] (cycle collection, before any
 //!   `__del__`, skipping references that are themselves garbage).
+//! - [`WeakValueDictionary`], [`WeakKeyDictionary`], [`WeakSet`]: the
+//!   containers of `Lib/weakref.py`, with `_IterationGuard` and pending
+//!   removals, over the same registry ([`Cursor`] is one iteration).
+//! - [`Finalizers`]: `weakref.finalize` (at most once, `alive`, `detach`,
+//!   `peek`, `atexit`, exit order).
 //! - [`check_weakrefable`] with [`ReferentKind`]: which kinds cannot be
 //!   weakly referenced, with CPython's `TypeError` text.
 //!
@@ -54,12 +59,18 @@
 
 #![forbid(unsafe_code)]
 
+pub mod containers;
 pub mod error;
+pub mod finalize;
 pub mod kind;
 pub mod registry;
+mod table;
 
+pub use containers::{WeakKeyDictionary, WeakSet, WeakValueDictionary};
 pub use error::WeakError;
+pub use finalize::{FinalizerId, Finalizers};
 pub use kind::{Kind, ReferentKind, builtin_allows_weakrefs, check_weakrefable};
 pub use registry::{
     Comparison, Flavor, NewWeakRef, PendingCallback, Registry, Removed, WeakHash, WeakRefId,
 };
+pub use table::Cursor;
