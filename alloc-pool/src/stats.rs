@@ -2,7 +2,7 @@
 
 use core::fmt::Write as _;
 
-use crate::size_class::POOL_SIZE;
+use crate::size_class::{ARENA_SIZE, NB_SMALL_SIZE_CLASSES, POOL_SIZE, SMALL_REQUEST_THRESHOLD};
 
 /// Statistics of one allocator (the alloc-pool helper extends this; other
 /// crates read only the fields below).
@@ -140,6 +140,70 @@ pub(crate) fn flat_report(name: &str, stats: &AllocStats) -> String {
     printone(&mut out, "# frees total", stats.frees_total);
     printone(&mut out, "# reallocs total", stats.reallocs_total);
     printone(&mut out, "# bytes from the system", stats.system_bytes);
+    out
+}
+
+/// The `_PyObject_DebugMallocStats` report for pymalloc statistics.
+///
+/// Differs from CPython's by design: there is no "arena map" section (no
+/// radix tree: Rust's `dealloc` is told the block's size), and no free-list
+/// section (those belong to the runtime's object types).
+pub(crate) fn pymalloc_report(stats: &AllocStats) -> String {
+    let mut out = String::with_capacity(4096);
+    let _ = writeln!(
+        out,
+        "Small block threshold = {SMALL_REQUEST_THRESHOLD}, in {NB_SMALL_SIZE_CLASSES} size classes.\n"
+    );
+    out.push_str("class   size   num pools   blocks in use  avail blocks\n");
+    out.push_str("-----   ----   ---------   -------------  ------------\n");
+    for c in stats.pools.size_classes.iter().filter(|c| c.pools > 0) {
+        let _ = writeln!(
+            out,
+            "{:5} {:6} {:11} {:15} {:13}",
+            c.class, c.size, c.pools, c.blocks_in_use, c.avail_blocks
+        );
+    }
+    out.push('\n');
+    let a = &stats.arenas;
+    printone(&mut out, "# arenas allocated total", a.allocated_total);
+    printone(&mut out, "# arenas reclaimed", a.reclaimed);
+    printone(&mut out, "# arenas highwater mark", a.highwater);
+    printone(&mut out, "# arenas allocated current", a.current);
+    let label = format!("{} arenas * {ARENA_SIZE} bytes/arena", a.current);
+    printone(&mut out, &label, a.current * ARENA_SIZE as u64);
+    out.push('\n');
+    let p = &stats.pools;
+    printone(
+        &mut out,
+        "# bytes in allocated blocks",
+        p.bytes_in_allocated_blocks,
+    );
+    printone(
+        &mut out,
+        "# bytes in available blocks",
+        p.bytes_in_available_blocks,
+    );
+    let label = format!("{} unused pools * {POOL_SIZE} bytes", p.unused_pools);
+    printone(&mut out, &label, p.unused_pools * POOL_SIZE as u64);
+    printone(
+        &mut out,
+        "# bytes lost to pool headers",
+        p.bytes_lost_to_pool_headers,
+    );
+    printone(
+        &mut out,
+        "# bytes lost to quantization",
+        p.bytes_lost_to_quantization,
+    );
+    printone(
+        &mut out,
+        "# bytes lost to arena alignment",
+        p.bytes_lost_to_arena_alignment,
+    );
+    printone(&mut out, "Total", p.total());
+    out.push('\n');
+    printone(&mut out, "# raw blocks in use", stats.raw_blocks_in_use);
+    printone(&mut out, "# blocks in use", stats.blocks_in_use);
     out
 }
 
