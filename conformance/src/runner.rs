@@ -13,7 +13,7 @@ use crate::diff::diff;
 use crate::engine::{Engine, Job, RunOutput};
 use crate::spec::{DEFAULT_MAX_STEPS, DEFAULT_TIMEOUT, Expected, Spec, last_line};
 use crate::suite::Suite;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -30,7 +30,7 @@ pub const CELL_THREAD_PREFIX: &str = "conformance-cell:";
 
 /// How a cell ended, after comparing with CPython and applying capabilities
 /// and the known-failures list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     /// Same stdout and status as CPython.
@@ -104,7 +104,7 @@ impl Outcome {
 }
 
 /// The result of one cell.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CellResult {
     /// Spec name.
     pub spec: String,
@@ -120,8 +120,17 @@ pub struct CellResult {
     /// the panic message (empty for a pass).
     pub detail: String,
     /// Wall-clock time of the cell.
-    #[serde(serialize_with = "as_millis")]
+    #[serde(
+        rename = "duration_ms",
+        serialize_with = "as_millis",
+        deserialize_with = "from_millis"
+    )]
     pub duration: Duration,
+}
+
+fn from_millis<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    let ms = f64::deserialize(d)?;
+    Ok(Duration::try_from_secs_f64(ms / 1000.0).unwrap_or_default())
 }
 
 fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -150,9 +159,12 @@ impl Default for RunOptions {
 }
 
 /// What the engine did, before comparison.
-enum Raw {
+pub(crate) enum Raw {
+    /// It finished.
     Output(RunOutput),
+    /// It panicked (or its process died), with the message.
     Panicked(String),
+    /// It did not answer within the limit.
     TimedOut(Duration),
 }
 
@@ -199,7 +211,10 @@ fn execute(engine: &Arc<dyn Engine>, job: Job, timeout: Duration) -> Raw {
         .spawn(move || {
             let raw = match panic::catch_unwind(AssertUnwindSafe(|| engine.run(&job))) {
                 Ok(out) => Raw::Output(out),
-                Err(payload) => Raw::Panicked(panic_message(payload.as_ref())),
+                Err(payload) => Raw::Panicked(format!(
+                    "the engine panicked: {}",
+                    panic_message(payload.as_ref())
+                )),
             };
             // The receiver is gone only when the cell already timed out.
             let _ = tx.send(raw);
@@ -283,7 +298,18 @@ pub fn run_cell(
     };
     let timeout = spec.header.timeout.unwrap_or(options.default_timeout);
     let raw = execute(&suite.engine, job, timeout);
-    let duration = start.elapsed();
+    judge(suite, spec, combination, raw, start.elapsed())
+}
+
+/// Classify what happened to a cell: compare with CPython, then apply
+/// capabilities and the known-failures list.
+pub(crate) fn judge(
+    suite: &Suite,
+    spec: &Spec,
+    combination: &Combination,
+    raw: Raw,
+    duration: Duration,
+) -> CellResult {
     let missing: Vec<String> = suite
         .registry
         .missing(combination, &spec.header.requires)
@@ -319,7 +345,7 @@ pub fn run_cell(
             } else {
                 Outcome::Crash
             },
-            format!("the engine panicked: {message}"),
+            message,
         ),
         Raw::TimedOut(limit) => (
             if is_known {
