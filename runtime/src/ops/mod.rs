@@ -31,6 +31,7 @@ pub mod format_spec;
 pub mod number;
 pub mod str_format;
 pub mod str_repr;
+pub mod text;
 pub mod unicode;
 mod unicode_db;
 
