@@ -30,7 +30,11 @@ fn adjust_indices(start: Option<i64>, end: Option<i64>, len: i64) -> (i64, i64) 
 
 /// Number of code points in `s` (`len(s)`).
 pub fn char_len(s: &str) -> usize {
-    if s.is_ascii() { s.len() } else { s.chars().count() }
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
 }
 
 /// Byte offset of code point `idx` (clamped to the end).
@@ -44,7 +48,11 @@ fn byte_offset(s: &str, idx: usize) -> usize {
 
 /// Code point index of byte offset `b` (a char boundary).
 fn char_index(s: &str, b: usize) -> usize {
-    if s.is_ascii() { b } else { s.get(..b).map_or(0, |p| p.chars().count()) }
+    if s.is_ascii() {
+        b
+    } else {
+        s.get(..b).map_or(0, |p| p.chars().count())
+    }
 }
 
 /// The window `s[start:end]` for the searching methods, with its code
@@ -126,7 +134,11 @@ fn tailmatch(s: &str, sub: &str, start: Option<i64>, end: Option<i64>, at_end: b
     let b0 = byte_offset(s, start as usize);
     let b1 = byte_offset(s, end as usize);
     let w = &s[b0..b1];
-    if at_end { w.ends_with(sub) } else { w.starts_with(sub) }
+    if at_end {
+        w.ends_with(sub)
+    } else {
+        w.starts_with(sub)
+    }
 }
 
 /// `str.startswith(prefix, start, end)`; a tuple of prefixes is any match.
@@ -178,7 +190,9 @@ pub fn rsplit_whitespace(s: &str, maxsplit: i64) -> Vec<&str> {
             out.push(rest);
             break;
         }
-        let start = rest.rfind(unicode::is_space).map_or(0, |b| b + next_char_len(rest, b));
+        let start = rest
+            .rfind(unicode::is_space)
+            .map_or(0, |b| b + next_char_len(rest, b));
         out.push(&rest[start..]);
         left -= 1;
         rest = rest[..start].trim_end_matches(unicode::is_space);
@@ -197,7 +211,11 @@ pub fn split<'a>(s: &'a str, sep: &str, maxsplit: i64) -> OpResult<Vec<&'a str>>
         return Err(empty_separator());
     }
     let n = max_count(maxsplit);
-    Ok(if n == usize::MAX { s.split(sep).collect() } else { s.splitn(n.saturating_add(1), sep).collect() })
+    Ok(if n == usize::MAX {
+        s.split(sep).collect()
+    } else {
+        s.splitn(n.saturating_add(1), sep).collect()
+    })
 }
 
 /// `str.rsplit(sep, maxsplit)`. Error: `ValueError: empty separator`.
@@ -206,15 +224,29 @@ pub fn rsplit<'a>(s: &'a str, sep: &str, maxsplit: i64) -> OpResult<Vec<&'a str>
         return Err(empty_separator());
     }
     let n = max_count(maxsplit);
-    let mut v: Vec<&str> =
-        if n == usize::MAX { s.rsplit(sep).collect() } else { s.rsplitn(n.saturating_add(1), sep).collect() };
+    let mut v: Vec<&str> = if n == usize::MAX {
+        s.rsplit(sep).collect()
+    } else {
+        s.rsplitn(n.saturating_add(1), sep).collect()
+    };
     v.reverse();
     Ok(v)
 }
 
 /// Python's line boundaries (`STRINGLIB_ISLINEBREAK`).
 pub fn is_linebreak(c: char) -> bool {
-    matches!(c, '\n' | '\r' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}' | '\u{2028}' | '\u{2029}')
+    matches!(
+        c,
+        '\n' | '\r'
+            | '\x0b'
+            | '\x0c'
+            | '\x1c'
+            | '\x1d'
+            | '\x1e'
+            | '\u{85}'
+            | '\u{2028}'
+            | '\u{2029}'
+    )
 }
 
 /// `str.splitlines(keepends)`: `\r\n` is one boundary.
@@ -291,7 +323,12 @@ pub fn replace(s: &str, old: &str, new: &str, count: i64) -> OpResult<String> {
     if max == 0 || old == new {
         return Ok(s.to_owned());
     }
-    let occurrences = if old.is_empty() { char_len(s) + 1 } else { s.matches(old).count() }.min(max);
+    let occurrences = if old.is_empty() {
+        char_len(s) + 1
+    } else {
+        s.matches(old).count()
+    }
+    .min(max);
     let size = s.len() as u128 + occurrences as u128 * new.len() as u128;
     check_str_len(usize::try_from(size).unwrap_or(usize::MAX))?;
     if old.is_empty() {
@@ -322,10 +359,15 @@ fn push_lower_at(out: &mut String, chars: &[char], i: usize) {
         unicode::push_lower(out, c);
         return;
     }
-    let before = chars[..i].iter().rev().find(|&&d| !unicode::is_case_ignorable(d));
+    let before = chars[..i]
+        .iter()
+        .rev()
+        .find(|&&d| !unicode::is_case_ignorable(d));
     let mut final_sigma = before.is_some_and(|&d| unicode::is_cased(d));
     if final_sigma {
-        let after = chars[i + 1..].iter().find(|&&d| !unicode::is_case_ignorable(d));
+        let after = chars[i + 1..]
+            .iter()
+            .find(|&&d| !unicode::is_case_ignorable(d));
         final_sigma = after.is_none_or(|&d| !unicode::is_cased(d));
     }
     out.push(if final_sigma { '\u{3c2}' } else { '\u{3c3}' });
@@ -515,7 +557,9 @@ pub fn fill_char(fill: &str) -> OpResult<char> {
     let mut it = fill.chars();
     match (it.next(), it.next()) {
         (Some(c), None) => Ok(c),
-        _ => Err(OpError::Type("The fill character must be exactly one character long".into())),
+        _ => Err(OpError::Type(
+            "The fill character must be exactly one character long".into(),
+        )),
     }
 }
 
@@ -532,7 +576,9 @@ fn pad(s: &str, left: usize, right: usize, fill: char) -> OpResult<String> {
 
 /// How much `s` falls short of `width` code points.
 fn shortfall(s: &str, width: i64) -> usize {
-    usize::try_from(width).unwrap_or(0).saturating_sub(char_len(s))
+    usize::try_from(width)
+        .unwrap_or(0)
+        .saturating_sub(char_len(s))
 }
 
 /// `str.ljust(width, fill)`.
@@ -605,7 +651,9 @@ pub fn expandtabs(s: &str, tabsize: i64) -> OpResult<String> {
 /// ASCII `49 + len`, Latin-1 `73 + len`, UCS-2 `74 + 2*len`, UCS-4
 /// `76 + 4*len` (a header of 48 or 72 bytes, then `len + 1` units).
 pub fn str_sizeof(s: &str) -> usize {
-    let (len, max) = s.chars().fold((0usize, 0u32), |(n, m), c| (n + 1, m.max(c as u32)));
+    let (len, max) = s
+        .chars()
+        .fold((0usize, 0u32), |(n, m), c| (n + 1, m.max(c as u32)));
     match max {
         0..=0x7f => 48 + len + 1,
         0x80..=0xff => 72 + len + 1,
@@ -680,9 +728,18 @@ mod tests {
     #[case("x\ny", 0, &["x\ny"], &["x\ny"])]
     #[case("x\ny", 1, &["x", "y"], &["x", "y"])]
     #[case("x\ny", 2, &["x", "y"], &["x", "y"])]
-    fn whitespace_split(#[case] s: &str, #[case] max: i64, #[case] split: &[&str], #[case] rsplit: &[&str]) {
+    fn whitespace_split(
+        #[case] s: &str,
+        #[case] max: i64,
+        #[case] split: &[&str],
+        #[case] rsplit: &[&str],
+    ) {
         assert_eq!(split_whitespace(s, max), split, "{s:?}.split(None, {max})");
-        assert_eq!(rsplit_whitespace(s, max), rsplit, "{s:?}.rsplit(None, {max})");
+        assert_eq!(
+            rsplit_whitespace(s, max),
+            rsplit,
+            "{s:?}.rsplit(None, {max})"
+        );
     }
 
     #[rstest]
@@ -714,7 +771,13 @@ mod tests {
     #[case(",", ",", 0, &[","], &[","])]
     #[case(",", ",", 1, &["", ""], &["", ""])]
     #[case(",", ",", 2, &["", ""], &["", ""])]
-    fn sep_split(#[case] s: &str, #[case] sep: &str, #[case] max: i64, #[case] want: &[&str], #[case] rwant: &[&str]) {
+    fn sep_split(
+        #[case] s: &str,
+        #[case] sep: &str,
+        #[case] max: i64,
+        #[case] want: &[&str],
+        #[case] rwant: &[&str],
+    ) {
         assert_eq!(split(s, sep, max).unwrap(), want);
         assert_eq!(rsplit(s, sep, max).unwrap(), rwant);
     }
@@ -749,7 +812,13 @@ mod tests {
     #[case("   ", None, "", "", "")]
     #[case("éaé", Some("é"), "a", "aé", "éa")]
     #[case("　a\u{2028}", None, "a", "a\u{2028}", "　a")]
-    fn strips(#[case] s: &str, #[case] chars: Option<&str>, #[case] both: &str, #[case] left: &str, #[case] right: &str) {
+    fn strips(
+        #[case] s: &str,
+        #[case] chars: Option<&str>,
+        #[case] both: &str,
+        #[case] left: &str,
+        #[case] right: &str,
+    ) {
         assert_eq!(strip(s, chars), both);
         assert_eq!(lstrip(s, chars), left);
         assert_eq!(rstrip(s, chars), right);
@@ -768,7 +837,13 @@ mod tests {
     #[case("abc", "x", "y", -1, "abc")]
     #[case("abab", "ab", "ab", -1, "abab")]
     #[case("", "", "x", 0, "")]
-    fn replaces(#[case] s: &str, #[case] old: &str, #[case] new: &str, #[case] n: i64, #[case] want: &str) {
+    fn replaces(
+        #[case] s: &str,
+        #[case] old: &str,
+        #[case] new: &str,
+        #[case] n: i64,
+        #[case] want: &str,
+    ) {
         assert_eq!(replace(s, old, new, n).unwrap(), want);
     }
 
@@ -809,8 +884,14 @@ mod tests {
 
     #[test]
     fn index_errors() {
-        assert_eq!(index("a", "b", None, None), Err(OpError::value("substring not found")));
-        assert_eq!(rindex("a", "b", None, None), Err(OpError::value("substring not found")));
+        assert_eq!(
+            index("a", "b", None, None),
+            Err(OpError::value("substring not found"))
+        );
+        assert_eq!(
+            rindex("a", "b", None, None),
+            Err(OpError::value("substring not found"))
+        );
     }
 
     #[rstest]
@@ -826,7 +907,14 @@ mod tests {
     #[case("abc", "c", None, Some(-1), false, false)]
     #[case("", "", None, None, true, true)]
     #[case("", "", Some(1), None, false, false)]
-    fn tails(#[case] s: &str, #[case] sub: &str, #[case] start: Option<i64>, #[case] end: Option<i64>, #[case] sw: bool, #[case] ew: bool) {
+    fn tails(
+        #[case] s: &str,
+        #[case] sub: &str,
+        #[case] start: Option<i64>,
+        #[case] end: Option<i64>,
+        #[case] sw: bool,
+        #[case] ew: bool,
+    ) {
         assert_eq!(startswith(s, &[sub], start, end), sw, "startswith");
         assert_eq!(endswith(s, &[sub], start, end), ew, "endswith");
         assert_eq!(startswith(s, &["\u{0}zz", sub], start, end), sw, "tuple");
@@ -841,16 +929,42 @@ mod tests {
     }
 
     #[rstest]
-    #[case("hello world", "hello world", "HELLO WORLD", "hello world", "Hello world", "Hello World", "HELLO WORLD")]
-    #[case("they're bill's", "they're bill's", "THEY'RE BILL'S", "they're bill's", "They're bill's", "They'Re Bill'S", "THEY'RE BILL'S")]
+    #[case(
+        "hello world",
+        "hello world",
+        "HELLO WORLD",
+        "hello world",
+        "Hello world",
+        "Hello World",
+        "HELLO WORLD"
+    )]
+    #[case(
+        "they're bill's",
+        "they're bill's",
+        "THEY'RE BILL'S",
+        "they're bill's",
+        "They're bill's",
+        "They'Re Bill'S",
+        "THEY'RE BILL'S"
+    )]
     #[case("ǆa ǅb", "ǆa ǆb", "ǄA ǄB", "ǆa ǆb", "ǅa ǆb", "ǅa ǅb", "ǄA ǅB")]
-    #[case("hELLO wORLD", "hello world", "HELLO WORLD", "hello world", "Hello world", "Hello World", "Hello World")]
+    #[case(
+        "hELLO wORLD",
+        "hello world",
+        "HELLO WORLD",
+        "hello world",
+        "Hello world",
+        "Hello World",
+        "Hello World"
+    )]
     #[case("ǆa", "ǆa", "ǄA", "ǆa", "ǅa", "ǅa", "ǄA")]
     #[case("ßa", "ßa", "SSA", "ssa", "Ssa", "Ssa", "SSA")]
     #[case("aBΣ", "abς", "ABΣ", "abσ", "Abς", "Abς", "Abς")]
     #[case("ΑΣ", "ας", "ΑΣ", "ασ", "Ας", "Ας", "ας")]
     #[case("MASSE", "masse", "MASSE", "masse", "Masse", "Masse", "masse")]
-    #[case("Straße", "straße", "STRASSE", "strasse", "Straße", "Straße", "sTRASSE")]
+    #[case(
+        "Straße", "straße", "STRASSE", "strasse", "Straße", "Straße", "sTRASSE"
+    )]
     #[case("ΣΑΣ", "σας", "ΣΑΣ", "σασ", "Σας", "Σας", "σας")]
     #[case("AΣ.", "aς.", "AΣ.", "aσ.", "Aς.", "Aς.", "aς.")]
     #[case("Σ", "σ", "Σ", "σ", "Σ", "Σ", "σ")]
@@ -906,7 +1020,16 @@ mod tests {
     #[case("ⅷ", "00101010101")]
     fn predicates(#[case] s: &str, #[case] want: &str) {
         let fs: [fn(&str) -> bool; 11] = [
-            isdigit, isdecimal, isnumeric, isalpha, isalnum, isspace, isprintable, isupper, islower, istitle,
+            isdigit,
+            isdecimal,
+            isnumeric,
+            isalpha,
+            isalnum,
+            isspace,
+            isprintable,
+            isupper,
+            islower,
+            istitle,
             isidentifier,
         ];
         let got: String = fs.iter().map(|f| if f(s) { '1' } else { '0' }).collect();
@@ -925,7 +1048,14 @@ mod tests {
     #[case("abc", 7, '*', "abc****", "****abc", "**abc**")]
     #[case("é", 4, 'ü', "éüüü", "üüüé", "üéüü")]
     #[case("ab", -5, ' ', "ab", "ab", "ab")]
-    fn justify(#[case] s: &str, #[case] w: i64, #[case] f: char, #[case] l: &str, #[case] r: &str, #[case] c: &str) {
+    fn justify(
+        #[case] s: &str,
+        #[case] w: i64,
+        #[case] f: char,
+        #[case] l: &str,
+        #[case] r: &str,
+        #[case] c: &str,
+    ) {
         assert_eq!(ljust(s, w, f).unwrap(), l);
         assert_eq!(rjust(s, w, f).unwrap(), r);
         assert_eq!(center(s, w, f).unwrap(), c);
@@ -947,7 +1077,10 @@ mod tests {
         assert_eq!(zfill("a", 1 << 40), Err(OpError::Memory));
         assert_eq!(expandtabs("\t", i64::MAX), Err(OpError::Memory));
         let big = "ab".repeat(1000);
-        assert_eq!(replace(&big, "", &"x".repeat(1 << 20), -1), Err(OpError::Memory));
+        assert_eq!(
+            replace(&big, "", &"x".repeat(1 << 20), -1),
+            Err(OpError::Memory)
+        );
     }
 
     #[rstest]
@@ -984,7 +1117,10 @@ mod tests {
     #[case("abĀ", 80)]
     #[case("😀", 80)]
     #[case("a😀", 84)]
-    #[case("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 149)]
+    #[case(
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        149
+    )]
     fn sizes(#[case] s: &str, #[case] want: usize) {
         assert_eq!(str_sizeof(s), want);
     }
@@ -994,7 +1130,8 @@ mod tests {
         assert_eq!(str_hash("abc"), str_hash("abc"));
         assert_ne!(str_hash("abc"), str_hash("abd"));
         assert_ne!(str_hash(""), -1);
-        let low_bits: std::collections::HashSet<i64> = (0..64).map(|i| str_hash(&format!("k{i}")) & 63).collect();
+        let low_bits: std::collections::HashSet<i64> =
+            (0..64).map(|i| str_hash(&format!("k{i}")) & 63).collect();
         assert!(low_bits.len() > 32, "poor spread: {}", low_bits.len());
     }
 }
