@@ -1,0 +1,323 @@
+//! The finalization protocol every collector shares, from the moment the
+//! garbage is known to the end of the collection (CPython 3.11
+//! `gc_collect_main` steps 8-19, §1.3): legacy finalizers, weak
+//! references, PEP 442 finalizers, resurrection, clearing, the garbage
+//! list, statistics and callbacks.
+//!
+//! It is a state machine: [`Core::advance`] returns the next [`Step`] the
+//! host must carry out, so the host runs finalizers and callbacks with
+//! full access to itself while the collector is not borrowed.
+
+use crate::core::Core;
+use crate::gc_list::{
+    COLLECTING, FINALIZERS, GEN0, GEN1, GEN2, ListId, PERMANENT, SCRATCH, UNREACHABLE,
+};
+use crate::gc_refs::deduce_unreachable;
+use crate::{CallbackInfo, DebugFlags, GcError, Graph, Outcome, Phase, Step};
+use std::collections::VecDeque;
+use std::fmt::Debug;
+use std::hash::Hash;
+use std::time::Instant;
+
+/// Where a collection stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage<N> {
+    /// Run the start callbacks.
+    Start,
+    /// Print the DEBUG_STATS header.
+    Header,
+    /// The collector's own detection must run next.
+    Detect,
+    /// Legacy finalizers, DEBUG_COLLECTABLE, weak references.
+    AfterDetect,
+    /// `finalize_garbage`, one finalizer per step.
+    Finalize,
+    /// `handle_resurrected_objects`.
+    Resurrect,
+    /// `delete_garbage`, one object per step; remembers the last one.
+    Delete(Option<(u32, N)>),
+    /// Uncollectable objects, statistics.
+    Finish,
+    /// Stop callbacks and done.
+    Stop,
+}
+
+/// A collection in progress.
+#[derive(Debug)]
+pub(crate) struct Run<N> {
+    pub(crate) generation: usize,
+    /// Where survivors go (`old`).
+    pub(crate) old: ListId,
+    stage: Stage<N>,
+    collected: usize,
+    uncollectable: usize,
+    started: Instant,
+    outbox: VecDeque<Step<N>>,
+}
+
+/// What [`Core::advance`] needs from its caller.
+pub(crate) enum Next<N> {
+    /// Hand this step to the host.
+    Step(Step<N>),
+    /// Run the collector's detection now (leaving the garbage in the
+    /// UNREACHABLE list with COLLECTING set), then advance again.
+    Detect,
+}
+
+impl<N: Copy + Eq + Hash + Debug> Core<N> {
+    /// Starts a collection of `generation`, survivors going to `old`.
+    /// `Ok(false)` when one is already running (re-entrant collection).
+    pub(crate) fn begin(&mut self, generation: usize, old: ListId) -> Result<bool, GcError> {
+        if generation >= crate::NUM_GENERATIONS {
+            return Err(GcError::InvalidGeneration(generation));
+        }
+        if self.run.is_some() {
+            return Ok(false);
+        }
+        self.run = Some(Run {
+            generation,
+            old,
+            stage: Stage::Start,
+            collected: 0,
+            uncollectable: 0,
+            started: Instant::now(),
+            outbox: VecDeque::new(),
+        });
+        Ok(true)
+    }
+
+    /// Adds weak reference objects freed by their callbacks to `m`.
+    pub(crate) fn report_weakrefs_freed(&mut self, freed: usize) {
+        if let Some(run) = &mut self.run {
+            run.collected += freed;
+        }
+    }
+
+    /// The next thing to do.
+    pub(crate) fn advance<G: Graph<Node = N>>(
+        &mut self,
+        graph: &mut G,
+    ) -> Result<Next<N>, GcError> {
+        loop {
+            let run = self.run.as_mut().ok_or(GcError::NotCollecting)?;
+            if let Some(step) = run.outbox.pop_front() {
+                if matches!(step, Step::Done(_)) {
+                    self.run = None;
+                }
+                return Ok(Next::Step(step));
+            }
+            let generation = run.generation;
+            let old = run.old;
+            match run.stage {
+                Stage::Start => {
+                    run.stage = Stage::Header;
+                    let info = CallbackInfo {
+                        generation,
+                        collected: 0,
+                        uncollectable: 0,
+                    };
+                    run.outbox.push_back(Step::Start(info));
+                    self.run_callbacks(Phase::Start, &info);
+                }
+                Stage::Header => {
+                    run.stage = Stage::Detect;
+                    if self.debug.contains(DebugFlags::STATS) {
+                        let t = &self.table;
+                        let lines = [
+                            format!("gc: collecting generation {generation}..."),
+                            format!(
+                                "gc: objects in each generation: {} {} {}",
+                                t.len(GEN0),
+                                t.len(GEN1),
+                                t.len(GEN2)
+                            ),
+                            format!("gc: objects in permanent generation: {}", t.len(PERMANENT)),
+                        ];
+                        run.outbox.extend(lines.map(Step::Debug));
+                    }
+                }
+                Stage::Detect => {
+                    run.stage = Stage::AfterDetect;
+                    return Ok(Next::Detect);
+                }
+                Stage::AfterDetect => {
+                    run.stage = Stage::Finalize;
+                    self.after_detect(graph);
+                }
+                Stage::Finalize => {
+                    if let Some(node) = self.next_finalizer(graph) {
+                        return Ok(Next::Step(Step::Finalize(node)));
+                    }
+                    self.table.merge(SCRATCH, UNREACHABLE);
+                    if let Some(run) = &mut self.run {
+                        run.stage = Stage::Resurrect;
+                    }
+                }
+                Stage::Resurrect => {
+                    // handle_resurrected_objects: a second deduce_unreachable
+                    // over what is left; the resurrected go to `old`.
+                    self.table.clear_flag(UNREACHABLE, COLLECTING);
+                    deduce_unreachable(&mut self.table, &*graph, UNREACHABLE, SCRATCH);
+                    self.table.merge(UNREACHABLE, old);
+                    let still = self.table.len(SCRATCH);
+                    if let Some(run) = &mut self.run {
+                        run.collected += still;
+                        run.stage = Stage::Delete(None);
+                    }
+                }
+                Stage::Delete(last) => {
+                    if let Some(step) = self.delete_next(last, old) {
+                        return Ok(Next::Step(step));
+                    }
+                }
+                Stage::Finish => self.finish(graph),
+                Stage::Stop => {
+                    let (collected, uncollectable) = (run.collected, run.uncollectable);
+                    let info = CallbackInfo {
+                        generation,
+                        collected,
+                        uncollectable,
+                    };
+                    run.outbox.push_back(Step::Stop(info));
+                    run.outbox.push_back(Step::Done(Outcome {
+                        generation,
+                        collected,
+                        uncollectable,
+                    }));
+                    tracing::debug!(generation, collected, uncollectable, "gc collection done");
+                    self.run_callbacks(Phase::Stop, &info);
+                }
+            }
+        }
+    }
+
+    /// Steps 8-11: `move_legacy_finalizers`,
+    /// `move_legacy_finalizer_reachable`, DEBUG_COLLECTABLE, and the
+    /// request to handle weak references.
+    fn after_detect<G: Graph<Node = N>>(&mut self, graph: &G) {
+        let t = &mut self.table;
+        let mut cur = t.head(UNREACHABLE);
+        while let Some(node) = t.node(cur) {
+            let next = t.next(cur);
+            if graph.has_legacy_finalizer(node) {
+                if let Some(e) = t.entry_mut(cur) {
+                    e.flags &= !COLLECTING;
+                }
+                t.move_to(cur, FINALIZERS);
+            }
+            cur = next;
+        }
+        let mut cur = t.head(FINALIZERS);
+        while let Some(node) = t.node(cur) {
+            graph.traverse(node, |r| {
+                if let Some(ri) = t.lookup(graph, r)
+                    && t.flags(ri) & COLLECTING != 0
+                {
+                    t.move_to(ri, FINALIZERS);
+                    if let Some(e) = t.entry_mut(ri) {
+                        e.flags &= !COLLECTING;
+                    }
+                }
+            });
+            cur = t.next(cur);
+        }
+        let garbage = self.table.nodes(UNREACHABLE);
+        let Some(run) = &mut self.run else { return };
+        if self.debug.contains(DebugFlags::COLLECTABLE) {
+            for &node in &garbage {
+                run.outbox
+                    .push_back(Step::Debug(debug_line("collectable", graph, node)));
+            }
+        }
+        if !garbage.is_empty() {
+            run.outbox.push_back(Step::HandleWeakrefs(garbage));
+        }
+    }
+
+    /// One iteration of `finalize_garbage`: the next unreachable object
+    /// with an unrun finalizer, FINALIZED set before it runs.
+    fn next_finalizer<G: Graph<Node = N>>(&mut self, graph: &mut G) -> Option<N> {
+        loop {
+            let head = self.table.head(UNREACHABLE);
+            let node = self.table.node(head)?;
+            self.table.move_to(head, SCRATCH);
+            let header = graph.gc_header(node);
+            if !header.is_finalized() && graph.has_finalizer(node) {
+                graph.set_gc_header(node, header.with_finalized());
+                return Some(node);
+            }
+        }
+    }
+
+    /// One iteration of `delete_garbage`.
+    fn delete_next(&mut self, last: Option<(u32, N)>, old: ListId) -> Option<Step<N>> {
+        let t = &mut self.table;
+        if let Some((i, node)) = last
+            && t.head(SCRATCH) == i
+            && t.node(i) == Some(node)
+        {
+            // Still alive after tp_clear: it may die later.
+            if let Some(e) = t.entry_mut(i) {
+                e.flags &= !COLLECTING;
+            }
+            t.move_to(i, old);
+        }
+        let head = t.head(SCRATCH);
+        let run = self.run.as_mut()?;
+        let Some(node) = t.node(head) else {
+            run.stage = Stage::Finish;
+            return None;
+        };
+        run.stage = Stage::Delete(Some((head, node)));
+        if self.debug.contains(DebugFlags::SAVEALL) {
+            self.garbage.push(node);
+            Some(Step::SaveGarbage(node))
+        } else {
+            Some(Step::Clear(node))
+        }
+    }
+
+    /// Steps 15-18.
+    fn finish<G: Graph<Node = N>>(&mut self, graph: &G) {
+        let Some(run) = self.run.as_mut() else { return };
+        let finalizers = self.table.nodes(FINALIZERS);
+        run.uncollectable = finalizers.len();
+        if self.debug.contains(DebugFlags::UNCOLLECTABLE) {
+            for &node in &finalizers {
+                run.outbox
+                    .push_back(Step::Debug(debug_line("uncollectable", graph, node)));
+            }
+        }
+        if self.debug.contains(DebugFlags::STATS) {
+            let elapsed = run.started.elapsed().as_secs_f64();
+            run.outbox.push_back(Step::Debug(format!(
+                "gc: done, {} unreachable, {} uncollectable, {elapsed:.4}s elapsed",
+                run.collected + run.uncollectable,
+                run.uncollectable
+            )));
+        }
+        let saveall = self.debug.contains(DebugFlags::SAVEALL);
+        for node in finalizers {
+            if saveall || graph.has_legacy_finalizer(node) {
+                self.garbage.push(node);
+                run.outbox.push_back(Step::SaveGarbage(node));
+            }
+        }
+        self.table.merge(FINALIZERS, run.old);
+        if let Some(stats) = self.stats.get_mut(run.generation) {
+            stats.collections += 1;
+            stats.collected += run.collected;
+            stats.uncollectable += run.uncollectable;
+        }
+        run.stage = Stage::Stop;
+    }
+}
+
+/// `gc: collectable <TYPE 0xADDR>` (CPython's `debug_cycle`).
+fn debug_line<G: Graph>(what: &str, graph: &G, node: G::Node) -> String {
+    format!(
+        "gc: {what} <{} {:#x}>",
+        graph.type_name(node),
+        graph.address(node)
+    )
+}

@@ -1,0 +1,330 @@
+//! The node table: the collector's dense per-object data and CPython's
+//! intrusive doubly linked lists (`gc_list_*`), as indices into one `Vec`.
+//!
+//! Each tracked object has one [`Entry`]; the host's
+//! [`GcHeader`](crate::GcHeader) holds the entry's index, so finding an
+//! object's collector data costs one host field read and one array index,
+//! as `AS_GC(op)` does in CPython. Lists know their length; moving an entry
+//! is O(1); merging relabels the moved entries (O(moved), paid only where
+//! the collection has just scanned them anyway).
+
+use crate::{GcError, GcHeader, Graph, UntrackKind};
+
+/// The end of a list.
+pub(crate) const NIL: u32 = u32::MAX;
+
+/// List identities.
+pub(crate) type ListId = u8;
+/// Generation 0 (the youngest).
+pub(crate) const GEN0: ListId = 0;
+/// Generation 1.
+pub(crate) const GEN1: ListId = 1;
+/// Generation 2 (the oldest).
+pub(crate) const GEN2: ListId = 2;
+/// The permanent generation (`gc.freeze`).
+pub(crate) const PERMANENT: ListId = 3;
+/// Tentatively or finally unreachable objects of the collection.
+pub(crate) const UNREACHABLE: ListId = 4;
+/// Objects with legacy finalizers and what they reach.
+pub(crate) const FINALIZERS: ListId = 5;
+/// Scratch list (`seen` in `finalize_garbage`, `still_unreachable`).
+pub(crate) const SCRATCH: ListId = 6;
+/// Vacant entries, for reuse.
+const FREE: ListId = 7;
+const NUM_LISTS: usize = 8;
+
+/// Entry flag: in the set being collected (`_PyGC_PREV_MASK_COLLECTING`).
+pub(crate) const COLLECTING: u8 = 1;
+/// Entry flag: the object is an exact tuple (untrack_tuples applies).
+pub(crate) const KIND_TUPLE: u8 = 2;
+/// Entry flag: the object is a dict (untrack_dicts applies).
+pub(crate) const KIND_DICT: u8 = 4;
+/// Entry flag: in trial deletion's candidate-root buffer (purple).
+pub(crate) const BUFFERED: u8 = 8;
+/// Entry flags: trial deletion's colours during a collection.
+pub(crate) const GRAY: u8 = 16;
+/// Trial deletion: white (garbage candidate).
+pub(crate) const WHITE: u8 = 32;
+/// Trial deletion: black (live), set during scan.
+pub(crate) const BLACK: u8 = 64;
+
+/// One tracked object's collector data (32 bytes for an 8-byte node).
+#[derive(Debug, Clone)]
+pub(crate) struct Entry<N> {
+    /// The object.
+    pub(crate) node: N,
+    /// `gc_refs` during a collection.
+    pub(crate) gc_refs: isize,
+    prev: u32,
+    next: u32,
+    list: ListId,
+    /// COLLECTING, kind and colour flags.
+    pub(crate) flags: u8,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct ListHead {
+    head: u32,
+    tail: u32,
+    len: usize,
+}
+
+const EMPTY: ListHead = ListHead {
+    head: NIL,
+    tail: NIL,
+    len: 0,
+};
+
+/// Entries plus list heads.
+#[derive(Debug, Clone)]
+pub(crate) struct NodeTable<N> {
+    pub(crate) entries: Vec<Entry<N>>,
+    lists: [ListHead; NUM_LISTS],
+}
+
+impl<N> Entry<N> {
+    /// The next entry of its list.
+    #[inline]
+    pub(crate) fn next_index(&self) -> u32 {
+        self.next
+    }
+}
+
+impl<N: Copy + Eq> NodeTable<N> {
+    pub(crate) fn new() -> Self {
+        Self {
+            entries: Vec::new(),
+            lists: [EMPTY; NUM_LISTS],
+        }
+    }
+
+    /// The entry index of a tracked node (`AS_GC`), validated: a stale,
+    /// foreign or untracked node gives `None`.
+    #[inline]
+    pub(crate) fn lookup<G: Graph<Node = N>>(&self, graph: &G, node: N) -> Option<u32> {
+        let slot = graph.gc_header(node).slot()?;
+        let e = self.entries.get(slot as usize)?;
+        (e.list != FREE && e.node == node).then_some(slot)
+    }
+
+    /// The node of entry `i` (any list).
+    #[inline]
+    pub(crate) fn node(&self, i: u32) -> Option<N> {
+        self.entries.get(i as usize).map(|e| e.node)
+    }
+
+    #[inline]
+    pub(crate) fn entry(&self, i: u32) -> Option<&Entry<N>> {
+        self.entries.get(i as usize)
+    }
+
+    #[inline]
+    pub(crate) fn entry_mut(&mut self, i: u32) -> Option<&mut Entry<N>> {
+        self.entries.get_mut(i as usize)
+    }
+
+    #[inline]
+    pub(crate) fn flags(&self, i: u32) -> u8 {
+        self.entries.get(i as usize).map_or(0, |e| e.flags)
+    }
+
+    #[inline]
+    pub(crate) fn list_of(&self, i: u32) -> ListId {
+        self.entries.get(i as usize).map_or(FREE, |e| e.list)
+    }
+
+    pub(crate) fn head(&self, list: ListId) -> u32 {
+        self.lists.get(list as usize).map_or(NIL, |l| l.head)
+    }
+
+    #[inline]
+    pub(crate) fn next(&self, i: u32) -> u32 {
+        self.entries.get(i as usize).map_or(NIL, |e| e.next)
+    }
+
+    pub(crate) fn len(&self, list: ListId) -> usize {
+        self.lists.get(list as usize).map_or(0, |l| l.len)
+    }
+
+    /// Starts tracking `node` at the tail of `list`; returns its index.
+    pub(crate) fn insert<G: Graph<Node = N>>(
+        &mut self,
+        graph: &mut G,
+        node: N,
+        list: ListId,
+    ) -> Result<u32, GcError> {
+        if let Some(i) = self.lookup(graph, node) {
+            return Ok(i);
+        }
+        let flags = match graph.untrack_kind(node) {
+            UntrackKind::Never => 0,
+            UntrackKind::Tuple => KIND_TUPLE,
+            UntrackKind::Dict => KIND_DICT,
+        };
+        let i = match self.lists[FREE as usize].head {
+            NIL => {
+                let i = u32::try_from(self.entries.len()).map_err(|_| GcError::TooManyObjects)?;
+                if i >= GcHeader::MAX_TRACKED {
+                    return Err(GcError::TooManyObjects);
+                }
+                self.entries.push(Entry {
+                    node,
+                    gc_refs: 0,
+                    prev: NIL,
+                    next: NIL,
+                    list: FREE,
+                    flags,
+                });
+                i
+            }
+            i => {
+                self.unlink(i);
+                if let Some(e) = self.entries.get_mut(i as usize) {
+                    e.node = node;
+                    e.gc_refs = 0;
+                    e.flags = flags;
+                }
+                i
+            }
+        };
+        self.push_tail(list, i);
+        let header = graph.gc_header(node).with_slot(Some(i));
+        graph.set_gc_header(node, header);
+        Ok(i)
+    }
+
+    /// Stops tracking entry `i` of `node`, vacating it.
+    pub(crate) fn remove<G: Graph<Node = N>>(&mut self, graph: &mut G, node: N) -> Option<u32> {
+        let i = self.lookup(graph, node)?;
+        self.unlink(i);
+        self.push_tail(FREE, i);
+        let header = graph.gc_header(node).with_slot(None);
+        graph.set_gc_header(node, header);
+        Some(i)
+    }
+
+    /// Vacates entry `i` whose node the host no longer knows (freed
+    /// without being untracked): its header cannot be written any more.
+    pub(crate) fn release_stale(&mut self, i: u32) {
+        self.unlink(i);
+        self.push_tail(FREE, i);
+    }
+
+    /// Whether entry `i` is the one `node`'s header points to.
+    #[inline]
+    pub(crate) fn is_current<G: Graph<Node = N>>(&self, graph: &G, i: u32) -> bool {
+        self.entries
+            .get(i as usize)
+            .is_some_and(|e| e.list != FREE && graph.gc_header(e.node).slot() == Some(i))
+    }
+
+    /// Unlinks entry `i` from its list (it belongs to none afterwards
+    /// until pushed).
+    fn unlink(&mut self, i: u32) {
+        let Some(e) = self.entries.get(i as usize) else {
+            return;
+        };
+        let (prev, next, list) = (e.prev, e.next, e.list);
+        match self.entries.get_mut(prev as usize) {
+            Some(p) => p.next = next,
+            None => {
+                if let Some(l) = self.lists.get_mut(list as usize) {
+                    l.head = next;
+                }
+            }
+        }
+        match self.entries.get_mut(next as usize) {
+            Some(n) => n.prev = prev,
+            None => {
+                if let Some(l) = self.lists.get_mut(list as usize) {
+                    l.tail = prev;
+                }
+            }
+        }
+        if let Some(l) = self.lists.get_mut(list as usize) {
+            l.len = l.len.saturating_sub(1);
+        }
+    }
+
+    fn push_tail(&mut self, list: ListId, i: u32) {
+        let Some(l) = self.lists.get_mut(list as usize) else {
+            return;
+        };
+        let tail = l.tail;
+        l.tail = i;
+        l.len += 1;
+        if tail == NIL {
+            l.head = i;
+        }
+        if let Some(t) = self.entries.get_mut(tail as usize) {
+            t.next = i;
+        }
+        if let Some(e) = self.entries.get_mut(i as usize) {
+            e.prev = tail;
+            e.next = NIL;
+            e.list = list;
+        }
+    }
+
+    /// Moves entry `i` to the tail of `list` (`gc_list_move`).
+    #[inline]
+    pub(crate) fn move_to(&mut self, i: u32, list: ListId) {
+        self.unlink(i);
+        self.push_tail(list, i);
+    }
+
+    /// Appends all of `from` to the tail of `to` (`gc_list_merge`).
+    pub(crate) fn merge(&mut self, from: ListId, to: ListId) {
+        if from == to {
+            return;
+        }
+        let (Some(&f), Some(&t)) = (self.lists.get(from as usize), self.lists.get(to as usize))
+        else {
+            return;
+        };
+        if f.head == NIL {
+            return;
+        }
+        let mut cur = f.head;
+        while cur != NIL {
+            let Some(e) = self.entries.get_mut(cur as usize) else {
+                break;
+            };
+            e.list = to;
+            cur = e.next;
+        }
+        if let Some(tail) = self.entries.get_mut(t.tail as usize) {
+            tail.next = f.head;
+        }
+        if let Some(head) = self.entries.get_mut(f.head as usize) {
+            head.prev = t.tail;
+        }
+        let merged = ListHead {
+            head: if t.head == NIL { f.head } else { t.head },
+            tail: f.tail,
+            len: t.len + f.len,
+        };
+        self.lists[to as usize] = merged;
+        self.lists[from as usize] = EMPTY;
+    }
+
+    /// The nodes of `list`, in order.
+    pub(crate) fn nodes(&self, list: ListId) -> Vec<N> {
+        let mut out = Vec::with_capacity(self.len(list));
+        let mut cur = self.head(list);
+        while let Some(e) = self.entries.get(cur as usize) {
+            out.push(e.node);
+            cur = e.next;
+        }
+        out
+    }
+
+    /// Clears `flag` on every entry of `list`.
+    pub(crate) fn clear_flag(&mut self, list: ListId, flag: u8) {
+        let mut cur = self.head(list);
+        while let Some(e) = self.entries.get_mut(cur as usize) {
+            e.flags &= !flag;
+            cur = e.next;
+        }
+    }
+}

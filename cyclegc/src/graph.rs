@@ -1,0 +1,176 @@
+//! The graph trait a host implements, and the per-node header it stores.
+
+use std::fmt::Debug;
+use std::hash::Hash;
+
+/// The collector's per-object header, stored by the host *in* each object
+/// (CPython keeps `PyGC_Head` in front of the object the same way).
+///
+/// 4 bytes: the index of the object's entry in the collector's node table
+/// (0 = untracked) and the FINALIZED bit (`_PyGC_PREV_MASK_FINALIZED`),
+/// which survives untracking, as in CPython. A new object's header is
+/// [`GcHeader::default()`]. The host never interprets it; it only keeps it
+/// and hands it back through [`Graph::gc_header`].
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GcHeader(u32);
+
+const FINALIZED_BIT: u32 = 1 << 31;
+const SLOT_MASK: u32 = FINALIZED_BIT - 1;
+
+impl GcHeader {
+    /// The header of an untracked object that was never finalized.
+    pub const UNTRACKED: GcHeader = GcHeader(0);
+
+    /// Whether the object's finalizer has run (`_PyGC_FINALIZED`).
+    pub fn is_finalized(self) -> bool {
+        self.0 & FINALIZED_BIT != 0
+    }
+
+    /// This header with the FINALIZED bit set (`_PyGC_SET_FINALIZED`). A
+    /// host sets it itself after running `__del__` on the refcount path.
+    #[must_use]
+    pub fn with_finalized(self) -> GcHeader {
+        GcHeader(self.0 | FINALIZED_BIT)
+    }
+
+    /// The node-table slot, if tracked.
+    #[inline]
+    pub(crate) fn slot(self) -> Option<u32> {
+        match self.0 & SLOT_MASK {
+            0 => None,
+            s => Some(s - 1),
+        }
+    }
+
+    /// This header pointing at `slot` (or untracked), keeping FINALIZED.
+    pub(crate) fn with_slot(self, slot: Option<u32>) -> GcHeader {
+        let s = slot.map_or(0, |s| (s + 1) & SLOT_MASK);
+        GcHeader((self.0 & FINALIZED_BIT) | s)
+    }
+
+    /// The largest number of objects a collector can track at once.
+    pub const MAX_TRACKED: u32 = SLOT_MASK - 1;
+}
+
+/// Which lazy-untracking rule applies to an object (CPython 3.11 untracks
+/// tuples in every collection and dicts in full collections when they hold
+/// nothing that "may be tracked", §1.8). A type-level fact, read once when
+/// the object is tracked.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UntrackKind {
+    /// Never untracked by the collector.
+    #[default]
+    Never,
+    /// An exact tuple: `untrack_tuples` in every collection.
+    Tuple,
+    /// A dict: `untrack_dicts` in full collections.
+    Dict,
+}
+
+/// The heap as a collector sees it. The host implements it (as an MMTk
+/// binding implements `Scanning` and `ObjectModel`); it is the only way a
+/// collector sees the heap.
+///
+/// Every method must be total: given a node that is stale or foreign it
+/// returns something harmless (a zero count, no referents, an untracked
+/// header); the collector never relies on it for memory safety.
+pub trait Graph {
+    /// A reference to an object; cheap to copy and compare.
+    type Node: Copy + Eq + Hash + Debug;
+
+    /// The object's reference count (`Py_REFCNT`); 0 for a stale node.
+    fn refcount(&self, node: Self::Node) -> usize;
+
+    /// Calls `visit` for every reference the object holds (`tp_traverse`),
+    /// once per reference, in the host's traversal order (which is what
+    /// `gc.get_referents` shows).
+    fn traverse<F: FnMut(Self::Node)>(&self, node: Self::Node, visit: F);
+
+    /// The header stored in the object ([`GcHeader::UNTRACKED`] for a
+    /// stale node).
+    fn gc_header(&self, node: Self::Node) -> GcHeader;
+
+    /// Stores the header in the object (ignored for a stale node).
+    fn set_gc_header(&mut self, node: Self::Node, header: GcHeader);
+
+    /// Whether the object's type supports the collector at all
+    /// (`PyObject_IS_GC`): false for ints, strings, `None`. Defaults to true.
+    fn is_gc(&self, _node: Self::Node) -> bool {
+        true
+    }
+
+    /// Whether the object has a PEP 442 finalizer (`tp_finalize`, i.e.
+    /// `__del__`). Asked at collection time, for unreachable objects only.
+    fn has_finalizer(&self, _node: Self::Node) -> bool {
+        false
+    }
+
+    /// Whether the object has a legacy finalizer (`tp_del`): such cycles
+    /// are uncollectable and go to the garbage list. Defaults to false.
+    fn has_legacy_finalizer(&self, _node: Self::Node) -> bool {
+        false
+    }
+
+    /// The lazy-untracking rule for the object's type. Defaults to
+    /// [`UntrackKind::Never`].
+    fn untrack_kind(&self, _node: Self::Node) -> UntrackKind {
+        UntrackKind::Never
+    }
+
+    /// The type name shown by the DEBUG_COLLECTABLE / DEBUG_UNCOLLECTABLE
+    /// lines (`gc: collectable <NAME 0xADDR>`).
+    fn type_name(&self, _node: Self::Node) -> String {
+        String::from("object")
+    }
+
+    /// The address shown in those lines (`id(obj)` for a Python host).
+    fn address(&self, _node: Self::Node) -> usize {
+        0
+    }
+}
+
+/// A host that can also run the collector's requests itself: what a
+/// pure-Rust host implements to use the one-call driver
+/// [`collect`](crate::collect). A host that must run interpreter code with
+/// `&mut` to everything (a Python runtime) drives
+/// [`Collector::step`](crate::Collector::step) itself instead.
+pub trait Host: Graph + Sized {
+    /// Runs the object's finalizer (`tp_finalize`): hold a reference
+    /// around it (incref, finalize, decref) and free whatever dies,
+    /// untracking it through `collector`. The finalizer may call any
+    /// collector method, including a nested collection (which does nothing).
+    fn finalize(&mut self, node: Self::Node, collector: &mut dyn crate::Collector<Self>);
+
+    /// Breaks the object's references (`tp_clear`), holding a reference
+    /// around it, and frees whatever dies, untracking it through
+    /// `collector`.
+    fn clear(&mut self, node: Self::Node, collector: &mut dyn crate::Collector<Self>);
+
+    /// Clears the weak references to each object of `garbage` (and, where
+    /// an object of `garbage` is itself a weak reference, clears it); then
+    /// calls the callbacks of the cleared weak references that are not
+    /// themselves garbage ([`Collector::in_garbage_set`](crate::Collector::in_garbage_set)),
+    /// in order. Returns how many weak reference objects those callbacks
+    /// freed (they count as collected). Defaults to a host without weak
+    /// references.
+    fn handle_weakrefs(
+        &mut self,
+        _garbage: &[Self::Node],
+        _collector: &mut dyn crate::Collector<Self>,
+    ) -> usize {
+        0
+    }
+
+    /// Takes a reference for the garbage list (`gc.garbage.append`): the
+    /// collector keeps `node` in [`Collector::garbage`](crate::Collector::garbage)
+    /// until [`Collector::take_garbage`](crate::Collector::take_garbage).
+    fn save_garbage(&mut self, node: Self::Node);
+
+    /// Writes one debug line to stderr (without its newline).
+    fn debug_line(&mut self, line: &str) {
+        eprintln!("{line}");
+    }
+
+    /// Runs the host's own start/stop callbacks. Defaults to none.
+    fn callback(&mut self, _phase: crate::Phase, _info: &crate::CallbackInfo) {}
+}
