@@ -332,11 +332,7 @@ fn list_new(vm: &mut Vm, _c: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> Py
     match args.first() {
         None => vm.new_list(Vec::new()),
         Some(&x) => {
-            if matches!(vm.kind(x), Kind::List(_) | Kind::Tuple(_)) {
-                let items = vm.collect(x)?;
-                return vm.new_list(items);
-            }
-            // Growing by appends, as list_extend does for an iterator.
+            // list___init__ -> list_extend: preallocated from the length hint.
             let l = vm.new_list(Vec::new())?;
             if let Err(e) = vm.list_extend(l, x) {
                 vm.decref(l);

@@ -415,41 +415,116 @@ impl Vm {
         Ok(())
     }
 
-    /// `list.extend(iterable)` (growing as `list_extend` does).
+    /// `list.extend(iterable)` (growing as `list_extend` does: an empty
+    /// list is preallocated from the length hint, rounded up to even, as
+    /// `list_preallocate_exact`; otherwise `list_resize` per batch or item).
     pub fn list_extend(&mut self, l: ObjRef, it: ObjRef) -> PyResult<()> {
-        let items = if matches!(self.kind(it), Kind::List(_) | Kind::Tuple(_)) {
+        let empty_buf = matches!(self.kind(l), Kind::List(li) if li.buf.is_none());
+        if matches!(self.kind(it), Kind::List(_) | Kind::Tuple(_)) {
             let v = self.seq_items(it);
+            if v.is_empty() {
+                return Ok(());
+            }
             for i in &v {
                 self.incref(*i);
             }
             let n = self.seq_len(l);
-            if let Err(e) = self.list_resize(l, n + v.len()) {
+            let r = if empty_buf { self.list_preallocate(l, v.len()) } else { self.list_resize(l, n + v.len()) };
+            if let Err(e) = r {
                 for i in v {
                     self.decref(i);
                 }
                 return Err(e);
             }
-            v
-        } else {
-            let v = self.collect(it)?;
-            for x in &v {
-                let n = self.seq_len(l);
-                if let Err(e) = self.list_resize(l, n + 1) {
-                    for i in v {
-                        self.decref(i);
-                    }
-                    return Err(e);
-                }
-                if let Some(Kind::List(li)) = self.heap.get_mut(l).map(|o| &mut o.kind) {
-                    li.items.push(*x);
-                }
+            if let Some(Kind::List(li)) = self.heap.get_mut(l).map(|o| &mut o.kind) {
+                li.items.extend(v);
             }
             return Ok(());
+        }
+        let hint = self.length_hint(it);
+        let iter = self.get_iter(it)?;
+        if empty_buf {
+            let h = hint.unwrap_or(8);
+            if h > 0 {
+                if let Err(e) = self.list_preallocate(l, h) {
+                    self.decref(iter);
+                    return Err(e);
+                }
+            }
+        }
+        loop {
+            match self.iter_next(iter) {
+                Ok(Some(x)) => {
+                    let n = self.seq_len(l);
+                    let full = matches!(self.kind(l), Kind::List(li) if li.items.len() >= li.allocated);
+                    if full {
+                        if let Err(e) = self.list_resize(l, n + 1) {
+                            self.decref(x);
+                            self.decref(iter);
+                            return Err(e);
+                        }
+                    }
+                    if let Some(Kind::List(li)) = self.heap.get_mut(l).map(|o| &mut o.kind) {
+                        li.items.push(x);
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    self.decref(iter);
+                    return Err(e);
+                }
+            }
+        }
+        self.decref(iter);
+        // Shrink the over-estimate, as list_extend's final list_resize does.
+        let (n, alloc) = match self.kind(l) {
+            Kind::List(li) => (li.items.len(), li.allocated),
+            _ => (0, 0),
         };
-        if let Some(Kind::List(li)) = self.heap.get_mut(l).map(|o| &mut o.kind) {
-            li.items.extend(items);
+        if n < alloc {
+            self.list_resize(l, n)?;
         }
         Ok(())
+    }
+
+    /// `list_preallocate_exact`: room for `n` items, rounded up to even.
+    fn list_preallocate(&mut self, l: ObjRef, n: usize) -> PyResult<()> {
+        if let Some(Kind::List(li)) = self.heap.get_mut(l).map(|o| &mut o.kind) {
+            li.allocated = (n + 1) & !1;
+        }
+        self.sync_buf(l)
+    }
+
+    /// `PyObject_LengthHint`: the length of sized iterables and of the
+    /// built-in iterators over them; `None` when unknown.
+    pub fn length_hint(&mut self, it: ObjRef) -> Option<usize> {
+        match self.kind(it) {
+            Kind::List(_) | Kind::Tuple(_) | Kind::Str(_) | Kind::Dict(_) | Kind::Set(_) | Kind::FrozenSet(_)
+            | Kind::Range { .. } | Kind::DictViewObj { .. } | Kind::Bytes(_) => match self.len(it) {
+                Ok(n) => Some(n),
+                Err(e) => {
+                    self.drop_err(e);
+                    None
+                }
+            },
+            Kind::Iter(k) => match &**k {
+                IterKind::Range { cur, stop, step } => Some(super::subscript::range_len(*cur, *stop, *step)),
+                IterKind::Seq { seq, idx } => {
+                    let (seq, idx) = (*seq, *idx);
+                    if matches!(self.kind(seq), Kind::Instance(_)) {
+                        return None;
+                    }
+                    Some(self.seq_len(seq).saturating_sub(idx))
+                }
+                IterKind::Dict { dict, len, .. } => {
+                    let _ = dict;
+                    Some(*len)
+                }
+                IterKind::Set { len, .. } => Some(*len),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// Replace a list's items wholesale (owned items), resizing as CPython would.

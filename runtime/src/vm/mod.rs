@@ -459,13 +459,15 @@ impl Vm {
     /// A plain instance of `class` with no attributes.
     pub fn new_instance(&mut self, class: ObjRef) -> PyResult<ObjRef> {
         self.incref(class);
+        // A bare object() has no dict: a 16-byte PyObject.
+        let size = if class == self.t.object { sizes::NONE } else { sizes::INSTANCE };
         self.alloc(
             Kind::Instance(Box::new(crate::object::Instance {
                 class,
                 attrs: Attrs::default(),
                 exc: None,
             })),
-            sizes::INSTANCE,
+            size,
         )
     }
 
