@@ -73,10 +73,10 @@ impl Heap {
     /// Allocate a raw block of `size` bytes (a container buffer).
     pub fn alloc_block(&mut self, size: usize) -> Result<Block, OutOfMemory> {
         let size = size.max(1);
-        if let Some(limit) = self.limit {
-            if self.bytes.saturating_add(size as u64) > limit {
-                return Err(OutOfMemory);
-            }
+        if let Some(limit) = self.limit
+            && self.bytes.saturating_add(size as u64) > limit
+        {
+            return Err(OutOfMemory);
         }
         let layout = AllocLayout::from_size_align(size, 8).map_err(|_| OutOfMemory)?;
         let b = self.alloc.alloc(layout).map_err(|_| OutOfMemory)?;
@@ -85,7 +85,11 @@ impl Heap {
     }
 
     /// Resize a container buffer (`PyMem_Realloc`); `None` allocates.
-    pub fn realloc_block(&mut self, block: Option<Block>, size: usize) -> Result<Option<Block>, OutOfMemory> {
+    pub fn realloc_block(
+        &mut self,
+        block: Option<Block>,
+        size: usize,
+    ) -> Result<Option<Block>, OutOfMemory> {
         let Some(block) = block else {
             if size == 0 {
                 return Ok(None);
@@ -97,10 +101,10 @@ impl Heap {
             return Ok(None);
         }
         let old = block.size() as u64;
-        if let Some(limit) = self.limit {
-            if (self.bytes - old).saturating_add(size as u64) > limit {
-                return Err(OutOfMemory);
-            }
+        if let Some(limit) = self.limit
+            && (self.bytes - old).saturating_add(size as u64) > limit
+        {
+            return Err(OutOfMemory);
         }
         match self.alloc.realloc(block, size) {
             Ok(b) => {
@@ -163,11 +167,11 @@ impl Heap {
 
     fn insert(&mut self, obj: Obj) -> ObjRef {
         self.live += 1;
-        if let Some(idx) = self.free.pop() {
-            if let Some(slot) = self.slots.get_mut(idx as usize) {
-                slot.obj = Some(obj);
-                return ObjRef::from_raw(idx, slot.generation);
-            }
+        if let Some(idx) = self.free.pop()
+            && let Some(slot) = self.slots.get_mut(idx as usize)
+        {
+            slot.obj = Some(obj);
+            return ObjRef::from_raw(idx, slot.generation);
         }
         let idx = self.slots.len() as u32;
         self.slots.push(Slot {
@@ -215,10 +219,10 @@ impl Heap {
     /// `Py_INCREF`.
     #[inline]
     pub fn incref(&mut self, r: ObjRef) {
-        if let Some(o) = self.get_mut(r) {
-            if o.flags & flags::IMMORTAL == 0 {
-                o.rc += 1;
-            }
+        if let Some(o) = self.get_mut(r)
+            && o.flags & flags::IMMORTAL == 0
+        {
+            o.rc += 1;
         }
     }
 
@@ -226,11 +230,12 @@ impl Heap {
     /// then deallocates).
     #[inline]
     pub fn decref_to_zero(&mut self, r: ObjRef) -> bool {
-        if let Some(o) = self.get_mut(r) {
-            if o.flags & flags::IMMORTAL == 0 && o.rc > 0 {
-                o.rc -= 1;
-                return o.rc == 0;
-            }
+        if let Some(o) = self.get_mut(r)
+            && o.flags & flags::IMMORTAL == 0
+            && o.rc > 0
+        {
+            o.rc -= 1;
+            return o.rc == 0;
         }
         false
     }
@@ -261,7 +266,11 @@ impl Heap {
         self.slots
             .iter()
             .enumerate()
-            .filter_map(|(i, s)| s.obj.as_ref().map(|_| ObjRef::from_raw(i as u32, s.generation)))
+            .filter_map(|(i, s)| {
+                s.obj
+                    .as_ref()
+                    .map(|_| ObjRef::from_raw(i as u32, s.generation))
+            })
             .collect()
     }
 

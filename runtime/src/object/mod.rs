@@ -219,20 +219,57 @@ pub struct Builtin {
 #[derive(Debug)]
 pub enum IterKind {
     /// list, tuple, str (by character index), bytes
-    Seq { seq: ObjRef, idx: usize },
+    Seq {
+        seq: ObjRef,
+        idx: usize,
+    },
     /// reversed(list/tuple/str)
-    Reversed { seq: ObjRef, idx: Option<usize> },
-    Range { cur: i64, stop: i64, step: i64 },
-    BigRange { cur: BigInt, stop: BigInt, step: BigInt },
+    Reversed {
+        seq: ObjRef,
+        idx: Option<usize>,
+    },
+    Range {
+        cur: i64,
+        stop: i64,
+        step: i64,
+    },
+    BigRange {
+        cur: BigInt,
+        stop: BigInt,
+        step: BigInt,
+    },
     /// dict keys/values/items by entry index
-    Dict { dict: ObjRef, idx: usize, what: DictView, len: usize },
-    Set { set: ObjRef, slot: usize, len: usize },
-    Enumerate { it: ObjRef, count: i64 },
-    Zip { its: Vec<ObjRef> },
-    Map { func: ObjRef, its: Vec<ObjRef> },
-    Filter { func: ObjRef, it: ObjRef },
+    Dict {
+        dict: ObjRef,
+        idx: usize,
+        what: DictView,
+        len: usize,
+    },
+    Set {
+        set: ObjRef,
+        slot: usize,
+        len: usize,
+    },
+    Enumerate {
+        it: ObjRef,
+        count: i64,
+    },
+    Zip {
+        its: Vec<ObjRef>,
+    },
+    Map {
+        func: ObjRef,
+        its: Vec<ObjRef>,
+    },
+    Filter {
+        func: ObjRef,
+        it: ObjRef,
+    },
     /// a str iterated by byte offset (non-ASCII text)
-    StrChars { s: ObjRef, byte: usize },
+    StrChars {
+        s: ObjRef,
+        byte: usize,
+    },
     Exhausted,
 }
 
@@ -368,11 +405,22 @@ pub enum Kind {
     Dict(DictObj),
     Set(SetObj),
     FrozenSet(SetObj),
-    Range { start: ObjRef, stop: ObjRef, step: ObjRef },
-    Slice { start: ObjRef, stop: ObjRef, step: ObjRef },
+    Range {
+        start: ObjRef,
+        stop: ObjRef,
+        step: ObjRef,
+    },
+    Slice {
+        start: ObjRef,
+        stop: ObjRef,
+        step: ObjRef,
+    },
     Function(Box<Function>),
     Builtin(Builtin),
-    Method { func: ObjRef, receiver: ObjRef },
+    Method {
+        func: ObjRef,
+        receiver: ObjRef,
+    },
     Class(Box<Class>),
     Instance(Box<Instance>),
     Cell(Option<ObjRef>),
@@ -380,11 +428,21 @@ pub enum Kind {
     Module(Box<Module>),
     Generator(Box<Generator>),
     Iter(Box<IterKind>),
-    DictViewObj { dict: ObjRef, what: DictView },
+    DictViewObj {
+        dict: ObjRef,
+        what: DictView,
+    },
     StaticMethod(ObjRef),
     ClassMethod(ObjRef),
-    Property { fget: Option<ObjRef>, fset: Option<ObjRef>, fdel: Option<ObjRef> },
-    Super { class: ObjRef, obj: ObjRef },
+    Property {
+        fget: Option<ObjRef>,
+        fset: Option<ObjRef>,
+        fdel: Option<ObjRef>,
+    },
+    Super {
+        class: ObjRef,
+        obj: ObjRef,
+    },
     /// A freed slot's contents (never reachable through a live handle).
     Dead,
 }
@@ -452,7 +510,9 @@ impl Kind {
             },
             Kind::DictViewObj { dict, .. } => out.push(*dict),
             Kind::StaticMethod(f) | Kind::ClassMethod(f) => out.push(*f),
-            Kind::Property { fget, fset, fdel } => out.extend([*fget, *fset, *fdel].into_iter().flatten()),
+            Kind::Property { fget, fset, fdel } => {
+                out.extend([*fget, *fset, *fdel].into_iter().flatten())
+            }
             Kind::Super { class, obj } => out.extend([*class, *obj]),
             Kind::Code(c) => out.extend(c.consts.iter()),
             Kind::None

@@ -28,7 +28,9 @@ impl Vm {
                 o.rc = 1;
             }
             self.call_del(r);
-            let Some(o) = self.heap.get_mut(r) else { return };
+            let Some(o) = self.heap.get_mut(r) else {
+                return;
+            };
             o.rc = o.rc.saturating_sub(1);
             if o.rc > 0 {
                 // Resurrected by __del__.
@@ -36,15 +38,15 @@ impl Vm {
             }
         }
         let interned = self.heap.get(r).flags & flags::INTERNED != 0;
-        if interned {
-            if let Kind::Str(s) = self.kind(r) {
-                let text: std::rc::Rc<str> = std::rc::Rc::from(&*s.s);
-                if self.lookup_interned(&text) == Some(r) {
-                    self.forget_interned(&text);
-                }
+        if interned && let Kind::Str(s) = self.kind(r) {
+            let text: std::rc::Rc<str> = std::rc::Rc::from(&*s.s);
+            if self.lookup_interned(&text) == Some(r) {
+                self.forget_interned(&text);
             }
         }
-        let Some(kind) = self.heap.remove(r) else { return };
+        let Some(kind) = self.heap.remove(r) else {
+            return;
+        };
         let start = pending.len();
         kind.referents(pending);
         pending[start..].reverse();
@@ -80,7 +82,9 @@ impl Vm {
     /// `PyErr_WriteUnraisable` does and otherwise ignored.
     pub fn call_del(&mut self, r: ObjRef) {
         let cls = self.type_of(r);
-        let Some(del) = self.lookup_in_mro(cls, self.n.del) else { return };
+        let Some(del) = self.lookup_in_mro(cls, self.n.del) else {
+            return;
+        };
         self.incref(del);
         let saved_exc = self.exc_info.take();
         let res = self.call(del, &[r], &[]);
@@ -102,7 +106,9 @@ impl Vm {
 impl Vm {
     /// `tp_clear`: drop every reference `r` holds (the object stays, empty).
     pub fn clear_refs(&mut self, r: ObjRef) {
-        let Some(o) = self.heap.get_mut(r) else { return };
+        let Some(o) = self.heap.get_mut(r) else {
+            return;
+        };
         let empty = match &o.kind {
             Kind::Tuple(_) => Kind::Tuple(Box::new([])),
             Kind::Instance(i) => Kind::Instance(Box::new(crate::object::Instance {
