@@ -11,7 +11,7 @@
 //! them and their target as CPython's `compiler_unwind_fblock` does.
 
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use num_bigint::BigInt;
 
@@ -57,8 +57,8 @@ struct Handler {
 struct Unit<'a> {
     scope: ScopeId,
     kind: CodeKind,
-    name: Rc<str>,
-    qualname: Rc<str>,
+    name: Arc<str>,
+    qualname: Arc<str>,
     first_line: u32,
     flags: u32,
     argcount: u32,
@@ -69,12 +69,12 @@ struct Unit<'a> {
     handler_of: Vec<Option<u32>>,
     consts: Vec<Constant>,
     const_map: HashMap<Constant, u32>,
-    names: Vec<Rc<str>>,
-    name_map: HashMap<Rc<str>, u32>,
-    varnames: Vec<Rc<str>>,
+    names: Vec<Arc<str>>,
+    name_map: HashMap<Arc<str>, u32>,
+    varnames: Vec<Arc<str>>,
     var_map: HashMap<Symbol, u32>,
-    cellvars: Vec<Rc<str>>,
-    freevars: Vec<Rc<str>>,
+    cellvars: Vec<Arc<str>>,
+    freevars: Vec<Arc<str>>,
     cell_map: HashMap<Symbol, u32>,
     cell2arg: Vec<Option<u32>>,
     labels: Vec<Option<u32>>,
@@ -90,11 +90,11 @@ struct Unit<'a> {
 /// The code generator for one module.
 pub(crate) struct Compiler<'a> {
     src: &'a str,
-    filename: Rc<str>,
+    filename: Arc<str>,
     lines: LineIndex,
     interner: &'a Interner,
     table: &'a SymbolTable,
-    strs: HashMap<Symbol, Rc<str>>,
+    strs: HashMap<Symbol, Arc<str>>,
     units: Vec<Unit<'a>>,
 }
 
@@ -115,8 +115,8 @@ fn literal_constant(l: &Literal) -> Constant {
         Literal::Ellipsis => Constant::Ellipsis,
         Literal::Int(i) => Constant::Int(i.clone()),
         Literal::Float(f) => Constant::Float(*f),
-        Literal::Str(s) => Constant::Str(Rc::from(s.as_str())),
-        Literal::Bytes(b) => Constant::Bytes(Rc::from(b.as_slice())),
+        Literal::Str(s) => Constant::Str(Arc::from(s.as_str())),
+        Literal::Bytes(b) => Constant::Bytes(Arc::from(b.as_slice())),
     }
 }
 
@@ -174,7 +174,7 @@ impl<'a> Compiler<'a> {
     ) -> Compiler<'a> {
         Compiler {
             src,
-            filename: Rc::from(filename),
+            filename: Arc::from(filename),
             lines: LineIndex::new(src),
             interner,
             table,
@@ -185,11 +185,11 @@ impl<'a> Compiler<'a> {
 
     // ----- helpers -----
 
-    fn s(&mut self, sym: Symbol) -> Rc<str> {
+    fn s(&mut self, sym: Symbol) -> Arc<str> {
         if let Some(s) = self.strs.get(&sym) {
             return s.clone();
         }
-        let s: Rc<str> = Rc::from(self.interner.resolve(sym));
+        let s: Arc<str> = Arc::from(self.interner.resolve(sym));
         self.strs.insert(sym, s.clone());
         s
     }
@@ -349,7 +349,7 @@ impl<'a> Compiler<'a> {
         self.name_index_str(s)
     }
 
-    fn name_index_str(&mut self, s: Rc<str>) -> u32 {
+    fn name_index_str(&mut self, s: Arc<str>) -> u32 {
         let u = self.unit();
         if let Some(&i) = u.name_map.get(&s) {
             return i;
@@ -361,36 +361,36 @@ impl<'a> Compiler<'a> {
     }
 
     fn str_const(&mut self, s: &str) -> Constant {
-        Constant::Str(Rc::from(s))
+        Constant::Str(Arc::from(s))
     }
 
     // ----- units -----
 
-    fn enter_unit(&mut self, scope: ScopeId, name: Rc<str>, first_line: u32) -> CResult<()> {
+    fn enter_unit(&mut self, scope: ScopeId, name: Arc<str>, first_line: u32) -> CResult<()> {
         let sc = self
             .table
             .scope(scope)
             .ok_or_else(|| self.internal("missing scope", Span::default()))?;
         let kind = scope_code_kind(sc.kind);
-        let qualname: Rc<str> = match self.units.last() {
+        let qualname: Arc<str> = match self.units.last() {
             None => name.clone(),
             Some(p) => match p.kind {
                 CodeKind::Module => name.clone(),
-                CodeKind::Class => Rc::from(format!("{}.{}", p.qualname, name)),
+                CodeKind::Class => Arc::from(format!("{}.{}", p.qualname, name)),
                 CodeKind::Function | CodeKind::Comprehension => {
-                    Rc::from(format!("{}.<locals>.{}", p.qualname, name))
+                    Arc::from(format!("{}.<locals>.{}", p.qualname, name))
                 }
             },
         };
-        let varnames: Vec<Rc<str>> = sc.varnames.iter().map(|&v| self.s(v)).collect();
+        let varnames: Vec<Arc<str>> = sc.varnames.iter().map(|&v| self.s(v)).collect();
         let var_map = sc
             .varnames
             .iter()
             .enumerate()
             .map(|(i, &v)| (v, i as u32))
             .collect();
-        let cellvars: Vec<Rc<str>> = sc.cellvars.iter().map(|&v| self.s(v)).collect();
-        let freevars: Vec<Rc<str>> = sc.freevars.iter().map(|&v| self.s(v)).collect();
+        let cellvars: Vec<Arc<str>> = sc.cellvars.iter().map(|&v| self.s(v)).collect();
+        let freevars: Vec<Arc<str>> = sc.freevars.iter().map(|&v| self.s(v)).collect();
         let mut cell_map = HashMap::new();
         for (i, &c) in sc.cellvars.iter().chain(sc.freevars.iter()).enumerate() {
             cell_map.entry(c).or_insert(i as u32);
@@ -464,7 +464,7 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
-    fn exit_unit(&mut self) -> CResult<Rc<CodeObject>> {
+    fn exit_unit(&mut self) -> CResult<Arc<CodeObject>> {
         let u = self
             .units
             .pop()
@@ -502,7 +502,7 @@ impl<'a> Compiler<'a> {
                 });
             }
         }
-        Ok(Rc::new(CodeObject {
+        Ok(Arc::new(CodeObject {
             name: u.name,
             qualname: u.qualname,
             filename: self.filename.clone(),
@@ -526,8 +526,8 @@ impl<'a> Compiler<'a> {
     }
 
     /// Compile the module body. CPython's `compiler_mod`.
-    pub(crate) fn module(&mut self, m: &'a Module) -> CResult<Rc<CodeObject>> {
-        self.enter_unit(0, Rc::from("<module>"), 1)?;
+    pub(crate) fn module(&mut self, m: &'a Module) -> CResult<Arc<CodeObject>> {
+        self.enter_unit(0, Arc::from("<module>"), 1)?;
         self.unit().first_line = 1;
         let mut body: &[Stmt] = &m.body;
         if let Some(doc) = docstring(body) {
@@ -535,7 +535,7 @@ impl<'a> Compiler<'a> {
             let l = self.set_loc(span);
             let c = self.str_const(doc);
             self.load_const(c);
-            let n = self.name_index_str(Rc::from("__doc__"));
+            let n = self.name_index_str(Arc::from("__doc__"));
             self.emit(Instr::StoreName(n));
             self.restore_loc(l);
             body = body.get(1..).unwrap_or(&[]);
@@ -618,7 +618,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn store_name_str(&mut self, name: &str) {
-        let n = self.name_index_str(Rc::from(name));
+        let n = self.name_index_str(Arc::from(name));
         self.emit(Instr::StoreName(n));
     }
 
@@ -1375,7 +1375,7 @@ impl<'a> Compiler<'a> {
 
     /// Push the closure tuple for `code` (if it has free variables) and the
     /// code constant, then `MakeFunction`.
-    fn make_function(&mut self, code: Rc<CodeObject>, mut flags: u8, span: Span) -> CResult<()> {
+    fn make_function(&mut self, code: Arc<CodeObject>, mut flags: u8, span: Span) -> CResult<()> {
         if !code.freevars.is_empty() {
             for name in &code.freevars {
                 let sym = self.interner.lookup(name);
@@ -1474,7 +1474,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn class_body(&mut self, c: &'a ClassDef) -> CResult<()> {
-        let n = self.name_index_str(Rc::from("__name__"));
+        let n = self.name_index_str(Arc::from("__name__"));
         self.emit(Instr::LoadName(n));
         self.store_name_str("__module__");
         let q = self.unit_ref().qualname.clone();
@@ -1512,7 +1512,7 @@ impl<'a> Compiler<'a> {
             .scope_of(span)
             .ok_or_else(|| self.internal("lambda scope", span))?;
         let first_line = self.lines.line_col(span.start).0;
-        self.enter_unit(scope, Rc::from("<lambda>"), first_line)?;
+        self.enter_unit(scope, Arc::from("<lambda>"), first_line)?;
         self.set_arg_counts(args);
         self.const_index(Constant::None);
         let r = self.expr(body);
@@ -1548,7 +1548,7 @@ impl<'a> Compiler<'a> {
             .scope_of(e.span)
             .ok_or_else(|| self.internal("comprehension scope", e.span))?;
         let first_line = self.lines.line_col(e.span.start).0;
-        self.enter_unit(scope, Rc::from(name), first_line)?;
+        self.enter_unit(scope, Arc::from(name), first_line)?;
         self.unit().argcount = 1;
         let r = self.comprehension_body(e, generators, elt, value);
         if let Err(err) = r {
@@ -2058,7 +2058,7 @@ impl<'a> Compiler<'a> {
 
     fn joined_str(&mut self, parts: &'a [FStringPart]) -> CResult<()> {
         if parts.is_empty() {
-            self.load_const(Constant::Str(Rc::from("")));
+            self.load_const(Constant::Str(Arc::from("")));
             return Ok(());
         }
         for p in parts {

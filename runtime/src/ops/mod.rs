@@ -27,9 +27,27 @@
 
 mod error;
 pub mod float_repr;
+pub mod format_spec;
 pub mod number;
+pub mod str_format;
 pub mod str_repr;
 pub mod unicode;
 mod unicode_db;
 
 pub use error::{OpError, OpResult};
+
+/// The longest str or bytes result an operation builds, in bytes (1 GiB).
+///
+/// Past it the operation raises `MemoryError` instead of asking the
+/// allocator (CPython would try, and usually fail the same way); so
+/// `format('x', '99999999999')` or `'ab' * 10**12` never abort the process.
+pub const MAX_STR_BYTES: usize = 1 << 30;
+
+/// `MemoryError` when a result of `bytes` bytes would exceed [`MAX_STR_BYTES`].
+pub(crate) fn check_str_len(bytes: usize) -> OpResult<()> {
+    if bytes > MAX_STR_BYTES {
+        Err(OpError::Memory)
+    } else {
+        Ok(())
+    }
+}
