@@ -15,13 +15,11 @@
 
 use crate::components::Combination;
 use crate::report::Report;
-use crate::runner::{CellResult, Raw, RunOptions, judge, run_cell};
+use crate::runner::{CellResult, Raw, RunOptions, for_each_cell, judge, run_cell};
 use crate::suite::{Plan, Suite};
 use std::io::{self, BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
-use std::sync::{Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -103,6 +101,13 @@ impl Worker {
         })
     }
 
+    /// Close its input (it exits when its input ends) and reap it.
+    fn close(self) {
+        drop(self.stdin);
+        let mut child = self.child;
+        let _ = child.wait();
+    }
+
     /// Kill and reap; describe how it ended.
     fn end(mut self) -> String {
         let _ = self.child.kill();
@@ -123,57 +128,32 @@ pub fn run_isolated(
     progress: &(dyn Fn(&CellResult) + Sync),
 ) -> Report {
     let start = Instant::now();
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<CellResult>>> = Mutex::new(vec![None; plan.cells.len()]);
-    let slots = options.jobs.clamp(1, plan.cells.len().max(1));
-    thread::scope(|scope| {
-        for _ in 0..slots {
-            scope.spawn(|| {
-                let mut current: Option<Worker> = None;
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(&(s, c)) = plan.cells.get(index) else {
-                        break;
-                    };
-                    let (Some(spec), Some(combination)) =
-                        (suite.specs.get(s), plan.combinations.get(c))
-                    else {
-                        continue;
-                    };
-                    let cell_start = Instant::now();
-                    let limit = spec.header.timeout.unwrap_or(options.default_timeout);
-                    let (raw_failure, worker_back) = ask(
-                        current.take(),
-                        worker,
-                        &spec.name,
-                        combination,
-                        limit + WORKER_GRACE,
-                    );
-                    current = worker_back;
-                    let result = match raw_failure {
-                        Ok(result) => result,
-                        Err(raw) => judge(suite, spec, combination, raw, cell_start.elapsed()),
-                    };
-                    progress(&result);
-                    let mut all = results.lock().unwrap_or_else(PoisonError::into_inner);
-                    if let Some(slot) = all.get_mut(index) {
-                        *slot = Some(result);
-                    }
-                }
-                if let Some(w) = current {
-                    drop(w.stdin);
-                    let mut child = w.child;
-                    let _ = child.wait();
-                }
-            });
-        }
-    });
-    let cells: Vec<CellResult> = results
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner)
-        .into_iter()
-        .flatten()
-        .collect();
+    let cells = for_each_cell(
+        suite,
+        &plan.combinations,
+        &plan.cells,
+        options.jobs,
+        &|| None,
+        &|current: &mut Option<Worker>, spec, combination| {
+            let cell_start = Instant::now();
+            let limit = spec.header.timeout.unwrap_or(options.default_timeout);
+            let (answer, back) = ask(
+                current.take(),
+                worker,
+                &spec.name,
+                combination,
+                limit + WORKER_GRACE,
+            );
+            *current = back;
+            answer.unwrap_or_else(|raw| judge(suite, spec, combination, raw, cell_start.elapsed()))
+        },
+        &|current| {
+            if let Some(w) = current {
+                w.close();
+            }
+        },
+        progress,
+    );
     Report {
         specs: plan.spec_names(suite),
         combinations: plan.combinations.clone(),

@@ -18,7 +18,7 @@ use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Mutex, Once};
+use std::sync::{Arc, Mutex, Once, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -371,7 +371,7 @@ pub(crate) fn judge(
 }
 
 /// Run `cells` (pairs of indices into `suite.specs` and `combinations`) on
-/// `options.jobs` workers; `progress` sees each result as it lands. Results
+/// `options.jobs` threads; `progress` sees each result as it lands. Results
 /// come back in `cells` order.
 pub fn run_matrix(
     suite: &Suite,
@@ -380,12 +380,38 @@ pub fn run_matrix(
     options: &RunOptions,
     progress: &(dyn Fn(&CellResult) + Sync),
 ) -> Vec<CellResult> {
+    for_each_cell(
+        suite,
+        combinations,
+        cells,
+        options.jobs,
+        &|| (),
+        &|(), spec, combination| run_cell(suite, spec, combination, options),
+        &|()| (),
+        progress,
+    )
+}
+
+/// The scheduler both modes share: `jobs` threads take cells in order, each
+/// thread with its own state (`init`, e.g. a worker process, released by
+/// `finish`), and `run` turns a cell into its result.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn for_each_cell<S>(
+    suite: &Suite,
+    combinations: &[Combination],
+    cells: &[(usize, usize)],
+    jobs: usize,
+    init: &(dyn Fn() -> S + Sync),
+    run: &(dyn Fn(&mut S, &Spec, &Combination) -> CellResult + Sync),
+    finish: &(dyn Fn(S) + Sync),
+    progress: &(dyn Fn(&CellResult) + Sync),
+) -> Vec<CellResult> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<CellResult>>> = Mutex::new(vec![None; cells.len()]);
-    let workers = options.jobs.clamp(1, cells.len().max(1));
     thread::scope(|scope| {
-        for _ in 0..workers {
+        for _ in 0..jobs.clamp(1, cells.len().max(1)) {
             scope.spawn(|| {
+                let mut state = init();
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&(s, c)) = cells.get(index) else {
@@ -395,19 +421,20 @@ pub fn run_matrix(
                     else {
                         continue;
                     };
-                    let result = run_cell(suite, spec, combination, options);
+                    let result = run(&mut state, spec, combination);
                     progress(&result);
-                    let mut slots = results.lock().unwrap_or_else(|e| e.into_inner());
+                    let mut slots = results.lock().unwrap_or_else(PoisonError::into_inner);
                     if let Some(slot) = slots.get_mut(index) {
                         *slot = Some(result);
                     }
                 }
+                finish(state);
             });
         }
     });
     results
         .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
+        .unwrap_or_else(PoisonError::into_inner)
         .into_iter()
         .flatten()
         .collect()
