@@ -245,7 +245,7 @@ impl Tables {
         if let Some(old) = previous {
             self.forget_size(old.size);
         }
-        self.traced += size;
+        self.traced = self.traced.saturating_add(size);
         self.peak = self.peak.max(self.traced);
         if self.sampled() {
             self.est_traced += size as f64 * sampling::inverse_probability(size, self.sample_rate);
@@ -644,7 +644,7 @@ impl Tracemalloc {
             .try_with(|c| {
                 let (s, left) = c.get();
                 if s == session {
-                    let left = left.saturating_sub(size as i64);
+                    let left = left.saturating_sub(i64::try_from(size).unwrap_or(i64::MAX));
                     c.set((s, left));
                     left <= 0
                 } else {
@@ -667,7 +667,10 @@ impl Tracemalloc {
             let (s, _) = COUNTDOWN.try_with(Cell::get).unwrap_or((session, 0));
             if s != session {
                 // First draw of this thread: is a sample point inside this block?
-                let left = t.rng.next_gap(t.sample_rate).saturating_sub(size as i64);
+                let left = t
+                    .rng
+                    .next_gap(t.sample_rate)
+                    .saturating_sub(i64::try_from(size).unwrap_or(i64::MAX));
                 let _ = COUNTDOWN.try_with(|c| c.set((session, left)));
                 if left > 0 {
                     return;
