@@ -54,7 +54,6 @@ thread_local! {
 /// thread). While sampling: a thread-local countdown per allocation and one
 /// relaxed atomic load per free, except for the sampled blocks. While
 /// stopped: one relaxed atomic load per event.
-#[derive(Debug)]
 pub struct Tracemalloc {
     mode: AtomicU8,
     /// `tracemalloc_config.max_nframe`: survives `stop()`, default 1.
@@ -64,6 +63,16 @@ pub struct Tracemalloc {
     /// address; `u16::MAX` sticks).
     maybe_sampled: [AtomicU16; FILTER_SLOTS],
     tables: Mutex<Option<Box<Tables>>>,
+}
+
+impl core::fmt::Debug for Tracemalloc {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Tracemalloc")
+            .field("tracing", &self.is_tracing())
+            .field("sampling", &self.is_sampling())
+            .field("traceback_limit", &self.traceback_limit())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for Tracemalloc {
