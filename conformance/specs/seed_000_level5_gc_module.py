@@ -1,6 +1,5 @@
 # Seed 000, level 5 (the gc module): collect, get_count, get_threshold,
 # set_debug(DEBUG_LEAK), gc.garbage, disable and enable.
-# requires: cycle-collection, generations
 import gc
 
 print(gc.collect() >= 0)

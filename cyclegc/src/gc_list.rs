@@ -203,6 +203,21 @@ impl<N: Copy + Eq> NodeTable<N> {
         Some(i)
     }
 
+    /// Vacates entry `i` whose node the host no longer knows (freed
+    /// without being untracked): its header cannot be written any more.
+    pub(crate) fn release_stale(&mut self, i: u32) {
+        self.unlink(i);
+        self.push_tail(FREE, i);
+    }
+
+    /// Whether entry `i` is the one `node`'s header points to.
+    #[inline]
+    pub(crate) fn is_current<G: Graph<Node = N>>(&self, graph: &G, i: u32) -> bool {
+        self.entries
+            .get(i as usize)
+            .is_some_and(|e| e.list != FREE && graph.gc_header(e.node).slot() == Some(i))
+    }
+
     /// Unlinks entry `i` from its list (it belongs to none afterwards
     /// until pushed).
     fn unlink(&mut self, i: u32) {

@@ -7,14 +7,23 @@ use crate::Graph;
 use crate::gc_list::{COLLECTING, ListId, NodeTable};
 
 /// `update_refs`: `gc_refs = refcount` and COLLECTING for every object of
-/// `young`.
+/// `young`. Differs from CPython in one defensive check: an entry whose
+/// node no longer points back to it (the host freed the object without
+/// untracking it) is dropped instead of being treated as garbage.
 pub(crate) fn update_refs<G: Graph>(table: &mut NodeTable<G::Node>, graph: &G, young: ListId) {
     let mut cur = table.head(young);
-    while let Some(e) = table.entry_mut(cur) {
-        // A refcount beyond isize::MAX cannot come from a real heap.
-        e.gc_refs = isize::try_from(graph.refcount(e.node)).unwrap_or(isize::MAX);
-        e.flags |= COLLECTING;
-        cur = e.next_index();
+    while let Some(e) = table.entry(cur) {
+        let next = e.next_index();
+        let node = e.node;
+        if graph.gc_header(node).slot() != Some(cur) {
+            tracing::warn!(?node, "tracked object freed without untrack; dropped");
+            table.release_stale(cur);
+        } else if let Some(e) = table.entry_mut(cur) {
+            // A refcount beyond isize::MAX cannot come from a real heap.
+            e.gc_refs = isize::try_from(graph.refcount(node)).unwrap_or(isize::MAX);
+            e.flags |= COLLECTING;
+        }
+        cur = next;
     }
 }
 

@@ -34,6 +34,7 @@ impl GcHeader {
     }
 
     /// The node-table slot, if tracked.
+    #[inline]
     pub(crate) fn slot(self) -> Option<u32> {
         match self.0 & SLOT_MASK {
             0 => None,

@@ -1,7 +1,7 @@
 //! `Off`: reference counting alone.
 
 use crate::core::{Core, delegate_to_core};
-use crate::gc_list::GEN0;
+use crate::gc_list::{GEN0, NIL};
 use crate::{Collector, GcError, Graph, NUM_GENERATIONS};
 use std::fmt::Debug;
 use std::hash::Hash;
@@ -28,9 +28,19 @@ impl<N: Copy + Eq + Hash + Debug> Off<N> {
         Self { core: Core::new() }
     }
 
-    /// Finds nothing: resets the counts like a collection would.
-    fn detect<G: Graph<Node = N>>(&mut self, _graph: &mut G) {
+    /// Finds nothing: resets the counts like a collection would, and
+    /// drops entries of objects the host freed without untracking them.
+    fn detect<G: Graph<Node = N>>(&mut self, graph: &mut G) {
         self.core.counts = [0; NUM_GENERATIONS];
+        let t = &mut self.core.table;
+        let mut cur = t.head(GEN0);
+        while cur != NIL {
+            let next = t.next(cur);
+            if !t.is_current(&*graph, cur) {
+                t.release_stale(cur);
+            }
+            cur = next;
+        }
     }
 }
 

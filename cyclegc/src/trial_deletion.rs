@@ -40,6 +40,7 @@ pub struct TrialDeletion<N> {
     visited: Vec<u32>,
     stack: Vec<u32>,
     black_stack: Vec<u32>,
+    frozen_roots: Vec<u32>,
 }
 
 impl<N: Copy + Eq + Hash + Debug> Default for TrialDeletion<N> {
@@ -59,6 +60,7 @@ impl<N: Copy + Eq + Hash + Debug> TrialDeletion<N> {
             visited: Vec::new(),
             stack: Vec::new(),
             black_stack: Vec::new(),
+            frozen_roots: Vec::new(),
         }
     }
 
@@ -73,17 +75,26 @@ impl<N: Copy + Eq + Hash + Debug> TrialDeletion<N> {
         let graph = &*graph;
         let t = &mut self.core.table;
         let roots = std::mem::take(&mut self.roots);
+        self.frozen_roots.clear();
         let mut live_roots = Vec::with_capacity(roots.len());
         // MarkRoots: mark gray what the roots reach, subtracting internal
         // references from the count copies.
         for &r in &roots {
-            let Some(e) = t.entry_mut(r) else { continue };
+            let Some(e) = t.entry(r) else { continue };
             if e.flags & BUFFERED == 0 {
                 continue; // untracked (and maybe reused) since buffered
             }
-            e.flags &= !BUFFERED;
+            if !t.is_current(graph, r) {
+                t.release_stale(r); // freed by the host without untrack
+                continue;
+            }
             if t.list_of(r) != GEN0 {
-                continue; // frozen since
+                // Frozen: stays a candidate for after `unfreeze`.
+                self.frozen_roots.push(r);
+                continue;
+            }
+            if let Some(e) = t.entry_mut(r) {
+                e.flags &= !BUFFERED;
             }
             live_roots.push(r);
             if t.flags(r) & GRAY != 0 {
@@ -159,6 +170,7 @@ impl<N: Copy + Eq + Hash + Debug> TrialDeletion<N> {
             t.move_to(i, UNREACHABLE);
         }
         self.visited.clear();
+        self.roots.append(&mut self.frozen_roots);
     }
 }
 
@@ -224,7 +236,6 @@ impl<G: Graph> Collector<G> for TrialDeletion<G::Node> {
     fn note_decref(&mut self, graph: &G, node: G::Node) {
         let t = &mut self.core.table;
         if let Some(i) = t.lookup(graph, node)
-            && t.list_of(i) == GEN0
             && let Some(e) = t.entry_mut(i)
             && e.flags & BUFFERED == 0
         {

@@ -22,10 +22,13 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod builtins;
 pub mod compile;
 pub mod components;
+pub mod object;
 pub mod ops;
 pub mod syntax;
+pub mod vm;
 
 mod interp;
 

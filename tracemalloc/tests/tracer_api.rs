@@ -19,7 +19,10 @@ fn start_rejects_frame_counts_outside_1_to_65535_like_cpython() {
     for bad in [0, -1, 65536, 70000, i64::MIN, i64::MAX] {
         let err = t.start(bad).unwrap_err();
         assert!(matches!(err, TraceError::InvalidFrameCount(n) if n == bad));
-        assert_eq!(err.to_string(), "the number of frames must be in range [1; 65535]");
+        assert_eq!(
+            err.to_string(),
+            "the number of frames must be in range [1; 65535]"
+        );
         assert_eq!(err.python_exception(), "ValueError");
         assert!(!t.is_tracing());
     }
@@ -72,7 +75,10 @@ fn not_tracing_reports_nothing() {
     assert_eq!(t.traced_memory(), (0, 0));
     assert!(t.object_traceback(0, 0x10).is_none());
     assert_eq!(t.tracemalloc_memory(), 0);
-    assert!(matches!(t.track(5, 1, 1), Err(TraceError::TrackWhileNotTracing)));
+    assert!(matches!(
+        t.track(5, 1, 1),
+        Err(TraceError::TrackWhileNotTracing)
+    ));
 }
 
 #[test]
@@ -143,7 +149,10 @@ fn realloc_moves_the_trace_and_takes_the_current_traceback() {
     frame_stack::set_lineno(3);
     t.on_realloc(0, 0x200, 0x200, 50);
     assert_eq!(t.traced_memory(), (50, 300));
-    assert_eq!(t.object_traceback(0, 0x200).unwrap().frames(), [Frame::new("r.py", 3)]);
+    assert_eq!(
+        t.object_traceback(0, 0x200).unwrap().frames(),
+        [Frame::new("r.py", 3)]
+    );
 }
 
 #[test]
@@ -193,7 +202,10 @@ fn traceback_keeps_the_nframe_most_recent_frames_and_counts_all() {
     t.on_alloc(0, 0x100, 10);
     let trace = t.trace(0, 0x100).unwrap();
     // Oldest first, as tracemalloc.Traceback stores them.
-    assert_eq!(trace.traceback.frames(), [Frame::new("b.py", 2), Frame::new("c.py", 3)]);
+    assert_eq!(
+        trace.traceback.frames(),
+        [Frame::new("b.py", 2), Frame::new("c.py", 3)]
+    );
     assert_eq!(trace.traceback.total_nframe(), Some(3));
     // get_object_traceback gives no total_nframe.
     let tb = t.object_traceback(0, 0x100).unwrap();
