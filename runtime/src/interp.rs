@@ -22,7 +22,8 @@ fn make_allocator(config: &Config) -> Box<dyn PyAllocator> {
 
 /// Run a script.
 pub(crate) fn run(filename: &str, source: &[u8], config: &Config, stats: bool) -> RunOutput {
-    let span = tracing::info_span!("pymm_run", file = filename, alloc = %config.alloc, gc = %config.gc);
+    let span =
+        tracing::info_span!("pymm_run", file = filename, alloc = %config.alloc, gc = %config.gc);
     let _enter = span.enter();
     let code = match crate::compile::compile_module(source, filename) {
         Ok(c) => c,
@@ -75,7 +76,11 @@ pub(crate) fn run(filename: &str, source: &[u8], config: &Config, stats: bool) -
 
 /// Create `__main__`, run the module body. Returns the module (owned) and
 /// the result of the body.
-fn run_main(vm: &mut Vm, code: &std::sync::Arc<crate::compile::CodeObject>, filename: &str) -> Result<(ObjRef, Result<(), PyErr>), PyErr> {
+fn run_main(
+    vm: &mut Vm,
+    code: &std::sync::Arc<crate::compile::CodeObject>,
+    filename: &str,
+) -> Result<(ObjRef, Result<(), PyErr>), PyErr> {
     let m = vm.new_module("__main__")?;
     vm.incref(m);
     vm.modules.push(("__main__".into(), m));
@@ -181,12 +186,19 @@ fn teardown(vm: &mut Vm, baseline: &HashSet<ObjRef>, check_leaks: bool, status: 
     let leaked: Vec<ObjRef> = live
         .iter()
         .copied()
-        .filter(|r| vm.obj(*r).rc > internal.get(r).copied().unwrap_or(0) && !is_interned(vm, *r))
+        .filter(|r| {
+            vm.heap.refcount(*r).unwrap_or(0) > internal.get(r).copied().unwrap_or(0) as usize
+                && !is_interned(vm, *r)
+        })
         .collect();
     // Garbage cycles: run finalizers, then clear references (the final
     // collection CPython runs at shutdown).
     let leaked_set: HashSet<ObjRef> = leaked.iter().copied().collect();
-    let garbage: Vec<ObjRef> = live.iter().copied().filter(|r| !leaked_set.contains(r)).collect();
+    let garbage: Vec<ObjRef> = live
+        .iter()
+        .copied()
+        .filter(|r| !leaked_set.contains(r))
+        .collect();
     for r in &garbage {
         if vm.heap.is_live(*r) && vm.needs_finalizer(*r) {
             if let Some(o) = vm.heap.get_mut(*r) {
@@ -245,11 +257,13 @@ fn clear_module_dict(vm: &mut Vm, d: ObjRef) {
                 _ => continue,
             };
             let single = name.starts_with('_') && !name.starts_with("__");
-            let take = if pass == 0 { single } else { name != "__builtins__" };
-            if take {
-                if let Err(e) = vm.dict_set(d, k, none) {
-                    vm.drop_err(e);
-                }
+            let take = if pass == 0 {
+                single
+            } else {
+                name != "__builtins__"
+            };
+            if take && let Err(e) = vm.dict_set(d, k, none) {
+                vm.drop_err(e);
             }
         }
     }

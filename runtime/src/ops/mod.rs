@@ -11,6 +11,11 @@
 //! | [`number`] | `longobject.c`, `floatobject.c`, `pyhash.c`, `bltinmodule.c` (`round`, `pow`) |
 //! | [`float_repr`] | `pystrtod.c` (`PyOS_double_to_string`) |
 //! | [`str_repr`] | `unicodeobject.c` (`unicode_repr`), `bytesobject.c` (`PyBytes_Repr`) |
+//! | [`format_spec`] | `formatter_unicode.c` (`format(v, spec)`) |
+//! | [`str_format`] | `stringlib/unicode_format.h` (`str.format`) |
+//! | [`text`] | `unicodeobject.c`, `stringlib/` (str methods, `sys.getsizeof(str)`) |
+//! | [`sequence`] | `sliceobject.c` (slice indices), index checks, repetition limits |
+//! | [`list_growth`] | `listobject.c`, `dictobject.c`, `setobject.c` (capacities, `sys.getsizeof`) |
 //! | [`unicode`] | `unicodectype.c` (character predicates, case mappings; Unicode 14.0.0) |
 //!
 //! ```
@@ -28,9 +33,12 @@
 mod error;
 pub mod float_repr;
 pub mod format_spec;
+pub mod list_growth;
 pub mod number;
+pub mod sequence;
 pub mod str_format;
 pub mod str_repr;
+pub mod text;
 pub mod unicode;
 mod unicode_db;
 

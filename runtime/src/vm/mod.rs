@@ -116,7 +116,7 @@ impl std::fmt::Debug for Vm {
 impl Vm {
     /// A new interpreter over `heap`, with the built-in types and modules.
     pub fn new(heap: Heap, interning_on: bool, limits: Limits) -> Result<Vm, String> {
-        let placeholder = ObjRef::from_raw(u32::MAX, u32::MAX);
+        let placeholder = ObjRef::default();
         let mut vm = Vm {
             heap,
             name_strs: Vec::new(),
@@ -153,15 +153,18 @@ impl Vm {
             repr_stack: Vec::new(),
             empty_code: Rc::new(code::Code::empty()),
         };
-        vm.bootstrap().map_err(|_| "cannot allocate the built-in objects".to_string())?;
+        vm.bootstrap()
+            .map_err(|_| "cannot allocate the built-in objects".to_string())?;
         Ok(vm)
     }
 
-    fn immortal(&mut self, kind: Kind, size: usize) -> Result<ObjRef, crate::object::heap::OutOfMemory> {
+    fn immortal(
+        &mut self,
+        kind: Kind,
+        size: usize,
+    ) -> Result<ObjRef, crate::object::heap::OutOfMemory> {
         let r = self.heap.alloc(kind, size)?;
-        if let Some(o) = self.heap.get_mut(r) {
-            o.flags |= flags::IMMORTAL;
-        }
+        self.heap.make_immortal(r);
         Ok(r)
     }
 
@@ -174,13 +177,18 @@ impl Vm {
         self.empty_tuple = self.immortal(Kind::Tuple(Box::new([])), sizes::tuple_size(0))?;
         self.empty_str = self.immortal(Kind::Str(make_str("")), sizes::str_size(0, 1, true))?;
         for i in -5i64..=256 {
-            let r = self.immortal(Kind::Int(i), sizes::int_size(64 - i.unsigned_abs().leading_zeros() as u64))?;
+            let r = self.immortal(
+                Kind::Int(i),
+                sizes::int_size(64 - i.unsigned_abs().leading_zeros() as u64),
+            )?;
             self.small_ints.push(r);
         }
         self.n = types::Names::new(self);
         types::bootstrap_types(self)?;
         crate::builtins::install(self)?;
-        let me = self.new_exception_obj(self.t.memory_error, Vec::new()).map_err(|_| crate::object::heap::OutOfMemory)?;
+        let me = self
+            .new_exception_obj(self.t.memory_error, Vec::new())
+            .map_err(|_| crate::object::heap::OutOfMemory)?;
         self.memory_error = Some(me);
         Ok(())
     }
@@ -197,8 +205,9 @@ impl Vm {
     /// runs first), and what it owned is released depth-first.
     #[inline]
     pub fn decref(&mut self, r: ObjRef) {
+        let mark = self.heap.zero_mark();
         if self.heap.decref_to_zero(r) {
-            self.dealloc(r);
+            self.drain_zeros(mark);
         }
     }
 
@@ -267,10 +276,8 @@ impl Vm {
         let gc = kind.is_gc();
         match self.heap.alloc(kind, size) {
             Ok(r) => {
-                if gc {
-                    if let Some(o) = self.heap.get_mut(r) {
-                        o.flags |= flags::TRACKED;
-                    }
+                if gc && let Some(o) = self.heap.get_mut(r) {
+                    o.flags |= flags::TRACKED;
                 }
                 Ok(r)
             }
@@ -292,10 +299,11 @@ impl Vm {
     /// A Python int from an `i64` (cached for -5..=256 when interning is on).
     #[inline]
     pub fn new_int(&mut self, i: i64) -> PyResult<ObjRef> {
-        if (-5..=256).contains(&i) && self.interning_on {
-            if let Some(&r) = self.small_ints.get((i + 5) as usize) {
-                return Ok(r);
-            }
+        if (-5..=256).contains(&i)
+            && self.interning_on
+            && let Some(&r) = self.small_ints.get((i + 5) as usize)
+        {
+            return Ok(r);
         }
         let bits = 64 - i.unsigned_abs().leading_zeros() as u64;
         self.alloc(Kind::Int(i), sizes::int_size(bits))
@@ -323,10 +331,10 @@ impl Vm {
             return Ok(self.empty_str);
         }
         let mut it = s.chars();
-        if let (Some(c), None) = (it.next(), it.clone().next()) {
-            if (c as u32) < 256 {
-                return self.latin1_char(c);
-            }
+        if let (Some(c), None) = (it.next(), it.clone().next())
+            && (c as u32) < 256
+        {
+            return self.latin1_char(c);
         }
         let so = make_str(s);
         let size = sizes::str_size(so.chars, so.width as usize, so.ascii);
@@ -341,10 +349,11 @@ impl Vm {
         }
         let so = make_str(c.encode_utf8(&mut [0; 4]));
         let size = sizes::str_size(1, 1, so.ascii);
-        let r = self.heap.alloc(Kind::Str(so), size).map_err(|_| self.memory_error())?;
-        if let Some(o) = self.heap.get_mut(r) {
-            o.flags |= flags::IMMORTAL;
-        }
+        let r = self
+            .heap
+            .alloc(Kind::Str(so), size)
+            .map_err(|_| self.memory_error())?;
+        self.heap.make_immortal(r);
         if let Some(slot) = self.latin1.get_mut(i) {
             *slot = Some(r);
         }
@@ -370,10 +379,10 @@ impl Vm {
     /// Record `r` (a str equal to `s`) as the interned instance. The table's
     /// reference is not counted (3.11's mortal interned strings).
     pub fn register_interned(&mut self, s: &str, r: ObjRef) {
-        if let Some(o) = self.heap.get_mut(r) {
-            if o.flags & flags::IMMORTAL == 0 {
-                o.flags |= flags::INTERNED;
-            }
+        if let Some(o) = self.heap.get_mut(r)
+            && o.flags & flags::IMMORTAL == 0
+        {
+            o.flags |= flags::INTERNED;
         }
         self.interned.insert(Rc::from(s), r);
     }
@@ -459,13 +468,19 @@ impl Vm {
     /// A plain instance of `class` with no attributes.
     pub fn new_instance(&mut self, class: ObjRef) -> PyResult<ObjRef> {
         self.incref(class);
+        // A bare object() has no dict: a 16-byte PyObject.
+        let size = if class == self.t.object {
+            sizes::NONE
+        } else {
+            sizes::INSTANCE
+        };
         self.alloc(
             Kind::Instance(Box::new(crate::object::Instance {
                 class,
                 attrs: Attrs::default(),
                 exc: None,
             })),
-            sizes::INSTANCE,
+            size,
         )
     }
 
@@ -508,7 +523,10 @@ impl Vm {
 
     /// The str object of a name (no new reference).
     pub fn name_obj(&self, id: NameId) -> ObjRef {
-        self.name_strs.get(id.0 as usize).copied().unwrap_or(self.empty_str)
+        self.name_strs
+            .get(id.0 as usize)
+            .copied()
+            .unwrap_or(self.empty_str)
     }
 
     /// The name for a str object's text, if it is already a known name.
