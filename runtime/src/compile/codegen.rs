@@ -33,13 +33,26 @@ enum Ctx {
 
 #[derive(Clone)]
 enum FBlockKind<'a> {
-    WhileLoop { start: Label, exit: Label },
-    ForLoop { start: Label, exit: Label },
+    WhileLoop {
+        start: Label,
+        exit: Label,
+    },
+    ForLoop {
+        start: Label,
+        exit: Label,
+    },
     TryExcept,
-    FinallyTry { body: &'a [Stmt] },
+    FinallyTry {
+        body: &'a [Stmt],
+    },
     FinallyEnd,
     With,
-    HandlerCleanup { name: Option<Symbol> },
+    HandlerCleanup {
+        name: Option<Symbol>,
+    },
+    /// A value kept on the stack (the pending return value) while an
+    /// inlined `finally` body runs: a `return` inside that body pops it.
+    PopValue,
 }
 
 #[derive(Clone)]
@@ -48,6 +61,8 @@ struct FBlock<'a> {
     /// Length of the handler stack before this block installed its handler.
     handler_len: usize,
 }
+
+type SavedBlocks<'a> = (Vec<FBlock<'a>>, Vec<u32>);
 
 struct Handler {
     label: Label,
@@ -376,10 +391,10 @@ impl<'a> Compiler<'a> {
             None => name.clone(),
             Some(p) => match p.kind {
                 CodeKind::Module => name.clone(),
-                CodeKind::Class => Arc::from(format!("{}.{}", p.qualname, name)),
-                CodeKind::Function | CodeKind::Comprehension => {
-                    Arc::from(format!("{}.<locals>.{}", p.qualname, name))
+                CodeKind::Class | CodeKind::Comprehension => {
+                    Arc::from(format!("{}.{}", p.qualname, name))
                 }
+                CodeKind::Function => Arc::from(format!("{}.<locals>.{}", p.qualname, name)),
             },
         };
         let varnames: Vec<Arc<str>> = sc.varnames.iter().map(|&v| self.s(v)).collect();
@@ -568,8 +583,19 @@ impl<'a> Compiler<'a> {
         let function_like = matches!(kind, CodeKind::Function | CodeKind::Comprehension);
         let instr = match r {
             NameScope::Local if function_like => {
-                let Some(&i) = self.unit_ref().var_map.get(&sym) else {
-                    return Err(self.internal("unknown local", span));
+                // co_varnames: the parameters, then each local in the order
+                // the compiler first emits an instruction for it (CPython's
+                // `compiler_nameop` adds them lazily)
+                let i = match self.unit_ref().var_map.get(&sym) {
+                    Some(&i) => i,
+                    None => {
+                        let name = self.s(sym);
+                        let u = self.unit();
+                        let i = u.varnames.len() as u32;
+                        u.varnames.push(name);
+                        u.var_map.insert(sym, i);
+                        i
+                    }
                 };
                 match ctx {
                     Ctx::Load => Instr::LoadFast(i),
@@ -696,8 +722,7 @@ impl<'a> Compiler<'a> {
                     Some(v) => self.expr(v)?,
                     None => self.load_const(Constant::None),
                 }
-                self.unwind_all(true)?;
-                self.emit(Instr::ReturnValue);
+                self.return_value()?;
             }
             StmtKind::Delete(targets) => {
                 for t in targets {
@@ -1041,8 +1066,9 @@ impl<'a> Compiler<'a> {
                 span,
             ));
         };
-        self.unwind_to(idx + 1, false)?;
         let fb = self.unit_ref().fblocks[idx].clone();
+        let saved = self.unwind_to(idx + 1, false)?;
+        self.unit().handler_stack.truncate(fb.handler_len);
         match fb.kind {
             FBlockKind::WhileLoop { start, exit } => {
                 self.emit(Instr::Jump(if is_break { exit } else { start }));
@@ -1055,23 +1081,28 @@ impl<'a> Compiler<'a> {
                     self.emit(Instr::Jump(start));
                 }
             }
-            _ => return Err(self.internal("loop block", span)),
+            _ => {}
         }
+        self.restore_blocks(saved);
         Ok(())
     }
 
-    /// Unwind every frame block (for `return`).
-    fn unwind_all(&mut self, preserve_tos: bool) -> CResult<()> {
-        self.unwind_to(0, preserve_tos)
+    /// `return`: unwind every frame block, keeping the value on top.
+    fn return_value(&mut self) -> CResult<()> {
+        let saved = self.unwind_to(0, true)?;
+        self.emit(Instr::ReturnValue);
+        self.restore_blocks(saved);
+        Ok(())
     }
 
     /// Emit the exit code of the frame blocks above index `level`,
     /// innermost first, each compiled with the blocks and handlers that
-    /// enclose it (CPython's `compiler_unwind_fblock_stack`).
-    fn unwind_to(&mut self, level: usize, preserve_tos: bool) -> CResult<()> {
+    /// enclose it (CPython's `compiler_unwind_fblock_stack`). The blocks
+    /// and handlers stay truncated for the caller's final jump or return;
+    /// [`Compiler::restore_blocks`] puts them back.
+    fn unwind_to(&mut self, level: usize, preserve_tos: bool) -> CResult<SavedBlocks<'a>> {
         let saved_fblocks = self.unit_ref().fblocks.clone();
         let saved_handlers = self.unit_ref().handler_stack.clone();
-        let mut r = Ok(());
         let mut i = saved_fblocks.len();
         while i > level {
             i -= 1;
@@ -1081,15 +1112,18 @@ impl<'a> Compiler<'a> {
                 u.fblocks.truncate(i);
                 u.handler_stack.truncate(fb.handler_len);
             }
-            r = self.unwind_one(&fb, preserve_tos);
-            if r.is_err() {
-                break;
+            if let Err(e) = self.unwind_one(&fb, preserve_tos) {
+                self.restore_blocks((saved_fblocks, saved_handlers));
+                return Err(e);
             }
         }
+        Ok((saved_fblocks, saved_handlers))
+    }
+
+    fn restore_blocks(&mut self, saved: SavedBlocks<'a>) {
         let u = self.unit();
-        u.fblocks = saved_fblocks;
-        u.handler_stack = saved_handlers;
-        r
+        u.fblocks = saved.0;
+        u.handler_stack = saved.1;
     }
 
     fn unwind_one(&mut self, fb: &FBlock<'a>, preserve_tos: bool) -> CResult<()> {
@@ -1102,7 +1136,21 @@ impl<'a> Compiler<'a> {
                 self.emit(Instr::PopTop);
             }
             FBlockKind::FinallyTry { body } => {
-                self.stmts(body)?;
+                if preserve_tos {
+                    let hl = self.handler_len();
+                    self.push_fblock(FBlockKind::PopValue, hl);
+                }
+                let r = self.stmts(body);
+                if preserve_tos {
+                    self.pop_fblock();
+                }
+                r?;
+            }
+            FBlockKind::PopValue => {
+                if preserve_tos {
+                    self.emit(Instr::Swap(2));
+                }
+                self.emit(Instr::PopTop);
             }
             FBlockKind::FinallyEnd => {
                 if preserve_tos {
@@ -1194,21 +1242,23 @@ impl<'a> Compiler<'a> {
             match hd.name {
                 Some(name) => {
                     self.name_op(name.name, Ctx::Store, name.span)?;
-                    let hl2 = self.handler_len();
                     let (hc, hc_label) = self.new_handler();
                     self.push_handler(hc);
                     self.push_fblock(
                         FBlockKind::HandlerCleanup {
                             name: Some(name.name),
                         },
-                        hl2,
+                        hl_cleanup,
                     );
                     self.stmts(&hd.body)?;
                     self.pop_fblock();
                     self.pop_handler();
+                    // leaving the handler: outside the cleanup handler
+                    self.pop_handler();
                     self.emit(Instr::PopExcept);
                     self.clear_name(name.name)?;
                     self.emit(Instr::Jump(end));
+                    self.push_handler(c);
                     // exception inside the handler body: [prev, exc2]
                     self.bind(hc_label);
                     self.clear_name(name.name)?;
@@ -1216,12 +1266,13 @@ impl<'a> Compiler<'a> {
                 }
                 None => {
                     self.emit(Instr::PopTop);
-                    let hl2 = self.handler_len();
-                    self.push_fblock(FBlockKind::HandlerCleanup { name: None }, hl2);
+                    self.push_fblock(FBlockKind::HandlerCleanup { name: None }, hl_cleanup);
                     self.stmts(&hd.body)?;
                     self.pop_fblock();
+                    self.pop_handler();
                     self.emit(Instr::PopExcept);
                     self.emit(Instr::Jump(end));
+                    self.push_handler(c);
                 }
             }
             self.bind(next);
@@ -1230,7 +1281,6 @@ impl<'a> Compiler<'a> {
         // no clause matched: [prev, exc]
         self.emit(Instr::Reraise);
         self.pop_handler();
-        let _ = hl_cleanup;
         self.bind(c_label);
         self.emit(Instr::Swap(2));
         self.emit(Instr::PopExcept);
