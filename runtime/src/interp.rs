@@ -186,7 +186,10 @@ fn teardown(vm: &mut Vm, baseline: &HashSet<ObjRef>, check_leaks: bool, status: 
     let leaked: Vec<ObjRef> = live
         .iter()
         .copied()
-        .filter(|r| vm.obj(*r).rc > internal.get(r).copied().unwrap_or(0) && !is_interned(vm, *r))
+        .filter(|r| {
+            vm.heap.refcount(*r).unwrap_or(0) > internal.get(r).copied().unwrap_or(0) as usize
+                && !is_interned(vm, *r)
+        })
         .collect();
     // Garbage cycles: run finalizers, then clear references (the final
     // collection CPython runs at shutdown).

@@ -10,6 +10,7 @@
 
 mod functions;
 pub use functions::frame_aware;
+pub use methods::close_generator;
 mod methods;
 pub mod modules;
 mod str_methods;

@@ -25,25 +25,16 @@ pub use set::SetTable;
 use crate::vm::code::Code;
 use crate::vm::frame::Frame;
 
-/// A handle to an object in the [`Heap`]: slot index plus generation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ObjRef {
-    idx: u32,
-    generation: u32,
-}
+/// A handle to an object in the [`Heap`]: `refcount`'s generational
+/// handle (a stale handle reads as a dead object, never as another object).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjRef(pub refcount::Handle);
 
 impl ObjRef {
-    /// Build a handle from its parts (tests and tables).
-    pub const fn from_raw(idx: u32, generation: u32) -> Self {
-        ObjRef { idx, generation }
-    }
-    /// The slot index.
-    pub fn index(self) -> u32 {
-        self.idx
-    }
-    /// The slot generation.
-    pub fn generation(self) -> u32 {
-        self.generation
+    /// Build a handle from raw parts (tests and tables): slot index and version.
+    pub fn from_raw(idx: u32, version: u32) -> Self {
+        let ffi = (u64::from(version | 1) << 32) | u64::from(idx);
+        ObjRef(refcount::Handle::from(slotmap::KeyData::from_ffi(ffi)))
     }
 }
 
@@ -350,8 +341,11 @@ pub struct ExcState {
     pub context: Option<ObjRef>,
     /// `__suppress_context__`.
     pub suppress_context: bool,
-    /// Traceback entries, innermost last: (filename, line, function name).
+    /// Traceback entries, innermost first: (filename, line, function name).
     pub traceback: Vec<TraceEntry>,
+    /// The frames the exception unwound, kept alive as CPython's traceback
+    /// objects keep them (their locals die with the exception).
+    pub frames: Vec<Box<Frame>>,
 }
 
 /// One traceback line.
@@ -484,6 +478,9 @@ impl Kind {
                     out.extend(e.args);
                     out.extend(e.cause);
                     out.extend(e.context);
+                    for f in &e.frames {
+                        f.referents(out);
+                    }
                 }
                 out.push(i.class);
             }
@@ -561,15 +558,24 @@ pub mod flags {
     pub const INTERNED: u8 = 8;
 }
 
-/// One object: reference count, flags, its allocator block and contents.
+/// One object: flags, its allocator block and contents (the reference
+/// count lives in the `refcount` store's slot).
 #[derive(Debug)]
 pub struct Obj {
-    /// `ob_refcnt`.
-    pub rc: u32,
     /// [`flags`] bits.
     pub flags: u8,
     /// The object's block (`id()` is its address).
     pub block: Option<Block>,
     /// Contents.
     pub kind: Kind,
+}
+
+impl refcount::Trace for Obj {
+    fn trace(&self, visit: &mut dyn FnMut(refcount::Handle)) {
+        let mut v = Vec::new();
+        self.kind.referents(&mut v);
+        for r in v {
+            visit(r.0);
+        }
+    }
 }

@@ -8,49 +8,37 @@ use crate::object::{Kind, ObjRef, flags};
 use super::Vm;
 
 impl Vm {
-    /// Deallocate `r`, whose count just reached zero.
-    pub(crate) fn dealloc(&mut self, r: ObjRef) {
-        let mut pending: Vec<ObjRef> = Vec::new();
-        self.dealloc_one(r, &mut pending);
-        while let Some(c) = pending.pop() {
-            if self.heap.decref_to_zero(c) {
-                self.dealloc_one(c, &mut pending);
+    /// Drain the zero queue above `mark`: each object whose count reached
+    /// zero gets its `__del__` first (it may resurrect), then is freed; what
+    /// it owned is released through the same queue, depth-first in CPython's
+    /// `tp_dealloc` order, without recursion on the Rust stack.
+    pub(crate) fn drain_zeros(&mut self, mark: refcount::ZeroMark) {
+        while let Some(r) = self.heap.pop_zero_above(mark) {
+            if self.needs_finalizer(r) {
+                if let Some(o) = self.heap.get_mut(r) {
+                    o.flags |= flags::FINALIZED;
+                }
+                // subtype_dealloc: resurrect temporarily around the finalizer.
+                self.heap.set_refcount(r, 1);
+                self.call_del(r);
+                // Dropping the temporary reference queues it again if nothing
+                // resurrected it; the next pop frees it.
+                self.heap.decref_to_zero(r);
+                continue;
+            }
+            let interned = self.heap.get(r).flags & flags::INTERNED != 0;
+            if interned {
+                if let Kind::Str(s) = self.kind(r) {
+                    let text: std::rc::Rc<str> = std::rc::Rc::from(&*s.s);
+                    if self.lookup_interned(&text) == Some(r) {
+                        self.forget_interned(&text);
+                    }
+                }
+            }
+            if let Some(kind) = self.heap.free(r) {
+                self.free_buffers(kind);
             }
         }
-    }
-
-    /// Run the finalizer if any, then free `r` and push its referents (in
-    /// release order: the first released is on top).
-    fn dealloc_one(&mut self, r: ObjRef, pending: &mut Vec<ObjRef>) {
-        if self.needs_finalizer(r) {
-            if let Some(o) = self.heap.get_mut(r) {
-                o.flags |= flags::FINALIZED;
-                o.rc = 1;
-            }
-            self.call_del(r);
-            let Some(o) = self.heap.get_mut(r) else {
-                return;
-            };
-            o.rc = o.rc.saturating_sub(1);
-            if o.rc > 0 {
-                // Resurrected by __del__.
-                return;
-            }
-        }
-        let interned = self.heap.get(r).flags & flags::INTERNED != 0;
-        if interned && let Kind::Str(s) = self.kind(r) {
-            let text: std::rc::Rc<str> = std::rc::Rc::from(&*s.s);
-            if self.lookup_interned(&text) == Some(r) {
-                self.forget_interned(&text);
-            }
-        }
-        let Some(kind) = self.heap.remove(r) else {
-            return;
-        };
-        let start = pending.len();
-        kind.referents(pending);
-        pending[start..].reverse();
-        self.free_buffers(kind);
     }
 
     fn free_buffers(&mut self, kind: Kind) {
@@ -74,6 +62,8 @@ impl Vm {
         }
         match &o.kind {
             Kind::Instance(i) => self.class(i.class).is_some_and(|c| c.slots.has_del),
+            // _PyGen_Finalize: a suspended generator is closed.
+            Kind::Generator(g) => g.frame.as_ref().is_some_and(|f| f.ip > 0),
             _ => false,
         }
     }
@@ -81,6 +71,22 @@ impl Vm {
     /// Call `type(r).__del__(r)`; an exception is reported as CPython's
     /// `PyErr_WriteUnraisable` does and otherwise ignored.
     pub fn call_del(&mut self, r: ObjRef) {
+        if matches!(self.kind(r), Kind::Generator(_)) {
+            let saved_exc = self.exc_info.take();
+            let res = crate::builtins::close_generator(self, r);
+            self.exc_info = saved_exc;
+            match res {
+                Ok(v) => self.decref(v),
+                Err(super::PyErr::Exc(e)) => {
+                    let what = self.repr_string(r).unwrap_or_else(|_| "generator".into());
+                    self.write_err(&format!("Exception ignored in: {what}\n"));
+                    self.print_exception(e);
+                    self.decref(e);
+                }
+                Err(super::PyErr::Abort(a)) => self.abort = Some(a),
+            }
+            return;
+        }
         let cls = self.type_of(r);
         let Some(del) = self.lookup_in_mro(cls, self.n.del) else {
             return;

@@ -236,14 +236,32 @@ impl Vm {
             self.depth -= 1;
             if self.frames.len() == base {
                 let f = std::mem::replace(frame, self.dummy_frame());
-                self.release_frame(f);
+                self.keep_frame_in_traceback(exc, f);
                 return Err(PyErr::Exc(exc));
             }
             let Some(caller) = self.frames.pop() else {
                 return Err(PyErr::Exc(exc));
             };
             let done = std::mem::replace(frame, caller);
-            self.release_frame(done);
+            self.keep_frame_in_traceback(exc, done);
+        }
+    }
+
+    /// A frame an exception propagated out of: its value stack is cleared,
+    /// its locals stay alive as long as the exception (CPython's traceback
+    /// holds the frame object).
+    fn keep_frame_in_traceback(&mut self, exc: ObjRef, mut f: Box<Frame>) {
+        let stack = std::mem::take(&mut f.stack);
+        for v in stack.into_iter().flatten() {
+            self.decref(v);
+        }
+        if f.code.co.kind == crate::compile::code::CodeKind::Module || f.is_generator {
+            self.release_frame(f);
+            return;
+        }
+        match self.exc_state_mut(exc) {
+            Some(st) => st.frames.push(f),
+            None => self.release_frame(f),
         }
     }
 

@@ -116,7 +116,7 @@ impl std::fmt::Debug for Vm {
 impl Vm {
     /// A new interpreter over `heap`, with the built-in types and modules.
     pub fn new(heap: Heap, interning_on: bool, limits: Limits) -> Result<Vm, String> {
-        let placeholder = ObjRef::from_raw(u32::MAX, u32::MAX);
+        let placeholder = ObjRef::default();
         let mut vm = Vm {
             heap,
             name_strs: Vec::new(),
@@ -164,9 +164,7 @@ impl Vm {
         size: usize,
     ) -> Result<ObjRef, crate::object::heap::OutOfMemory> {
         let r = self.heap.alloc(kind, size)?;
-        if let Some(o) = self.heap.get_mut(r) {
-            o.flags |= flags::IMMORTAL;
-        }
+        self.heap.make_immortal(r);
         Ok(r)
     }
 
@@ -207,8 +205,9 @@ impl Vm {
     /// runs first), and what it owned is released depth-first.
     #[inline]
     pub fn decref(&mut self, r: ObjRef) {
+        let mark = self.heap.zero_mark();
         if self.heap.decref_to_zero(r) {
-            self.dealloc(r);
+            self.drain_zeros(mark);
         }
     }
 
@@ -354,9 +353,7 @@ impl Vm {
             .heap
             .alloc(Kind::Str(so), size)
             .map_err(|_| self.memory_error())?;
-        if let Some(o) = self.heap.get_mut(r) {
-            o.flags |= flags::IMMORTAL;
-        }
+        self.heap.make_immortal(r);
         if let Some(slot) = self.latin1.get_mut(i) {
             *slot = Some(r);
         }

@@ -394,9 +394,7 @@ pub(crate) fn bootstrap_types(vm: &mut Vm) -> Result<(), OutOfMemory> {
     vm.t.bytes_warning = e(vm, "BytesWarning", w)?;
     // Built-in classes live as long as the interpreter.
     for c in vm.t.all() {
-        if let Some(o) = vm.heap.get_mut(c) {
-            o.flags |= crate::object::flags::IMMORTAL;
-        }
+        vm.heap.make_immortal(c);
     }
     Ok(())
 }
