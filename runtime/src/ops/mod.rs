@@ -62,6 +62,9 @@ pub(crate) fn check_str_len(bytes: usize) -> OpResult<()> {
     }
 }
 
+#[cfg(test)]
+mod differential;
+
 /// Random inputs in the grammar's alphabet: every entry point answers
 /// with a value or an `OpError`, never a panic.
 #[cfg(test)]
