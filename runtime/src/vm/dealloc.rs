@@ -27,12 +27,10 @@ impl Vm {
                 continue;
             }
             let interned = self.heap.get(r).flags & flags::INTERNED != 0;
-            if interned {
-                if let Kind::Str(s) = self.kind(r) {
-                    let text: std::rc::Rc<str> = std::rc::Rc::from(&*s.s);
-                    if self.lookup_interned(&text) == Some(r) {
-                        self.forget_interned(&text);
-                    }
+            if interned && let Kind::Str(s) = self.kind(r) {
+                let text: std::rc::Rc<str> = std::rc::Rc::from(&*s.s);
+                if self.lookup_interned(&text) == Some(r) {
+                    self.forget_interned(&text);
                 }
             }
             if let Some(kind) = self.heap.free(r) {
