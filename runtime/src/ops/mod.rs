@@ -41,6 +41,7 @@ pub mod str_format;
 pub mod str_repr;
 pub mod text;
 pub mod unicode;
+#[rustfmt::skip]
 mod unicode_db;
 
 pub use error::{OpError, OpResult};
