@@ -8,11 +8,19 @@
 //! - `miss`: look up 100,000 other strings, never inserting;
 //! - `resolve`: symbol back to text for every string.
 //!
+//! `cpython` (fill and hit only) is CPython 3.11's `sys.intern` through
+//! `python3`, timed inside the interpreter (`time.perf_counter_ns` around the
+//! loop, so start-up is excluded; the Python `for` loop is included); it is
+//! skipped when `python3` cannot be run.
+//!
 //! Budget (issue #4): `pymm` at least as fast as the faster peer on `fill`
 //! and `hit`.
 
 use std::hint::black_box;
 use std::time::Duration;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
@@ -69,6 +77,58 @@ fn si_fill(words: &[String]) -> string_interner::DefaultStringInterner {
     interner
 }
 
+/// Times `iters` rounds of `mode` (`fill` or `hit`) in CPython; the words
+/// are built at run time from the file, so none is interned beforehand.
+const CPYTHON_SCRIPT: &str = r#"
+import sys, time
+path, mode, iters = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with open(path) as f:
+    words = f.read().split("\n")
+intern = sys.intern
+total = 0
+if mode == "fill":
+    for _ in range(iters):
+        fresh = [(w + ".")[:-1] for w in words]
+        t = time.perf_counter_ns()
+        for w in fresh:
+            intern(w)
+        total += time.perf_counter_ns() - t
+        del fresh
+else:
+    keep = [intern((w + ".")[:-1]) for w in words]
+    probes = [(w + ".")[:-1] for w in words]
+    t = time.perf_counter_ns()
+    for _ in range(iters):
+        for w in probes:
+            intern(w)
+    total = time.perf_counter_ns() - t
+print(total)
+"#;
+
+/// CPython's time for `iters` rounds, or `None` when `python3` fails.
+fn cpython_time(words: &Path, mode: &str, iters: u64) -> Option<Duration> {
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(CPYTHON_SCRIPT)
+        .arg(words)
+        .arg(mode)
+        .arg(iters.to_string())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let ns: u64 = String::from_utf8_lossy(&out.stdout).trim().parse().ok()?;
+    Some(Duration::from_nanos(ns))
+}
+
+/// The words in a file for `python3`, if it can run at all.
+fn cpython_words(words: &[String]) -> Option<PathBuf> {
+    let path = std::env::temp_dir().join(format!("pymm-intern-words-{}.txt", std::process::id()));
+    std::fs::write(&path, words.join("\n")).ok()?;
+    cpython_time(&path, "hit", 1).map(|_| path)
+}
+
 fn bench_intern(c: &mut Criterion) {
     let words = identifiers(0x5EED_1234_ABCD_0001, N);
     let others = identifiers(0x0BAD_CAFE_F00D_0002, N);
@@ -88,6 +148,19 @@ fn bench_intern(c: &mut Criterion) {
     group.bench_function(BenchmarkId::new("fill", "string-interner"), |b| {
         b.iter(|| si_fill(black_box(&words)));
     });
+    let py_words = cpython_words(&words);
+    if let Some(path) = &py_words {
+        for mode in ["fill", "hit"] {
+            group.bench_function(BenchmarkId::new(mode, "cpython"), |b| {
+                b.iter_custom(|iters| {
+                    cpython_time(path, mode, iters).unwrap_or_else(|| {
+                        eprintln!("intern/{mode}/cpython: python3 failed; result is void");
+                        Duration::ZERO
+                    })
+                });
+            });
+        }
+    }
 
     let mut pymm = pymm_fill(&words);
     let mut lasso = lasso_fill(&words);
@@ -162,6 +235,9 @@ fn bench_intern(c: &mut Criterion) {
         });
     });
     group.finish();
+    if let Some(path) = py_words {
+        let _ = std::fs::remove_file(path);
+    }
 }
 
 criterion_group!(benches, bench_intern);

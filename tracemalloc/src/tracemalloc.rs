@@ -54,7 +54,6 @@ thread_local! {
 /// thread). While sampling: a thread-local countdown per allocation and one
 /// relaxed atomic load per free, except for the sampled blocks. While
 /// stopped: one relaxed atomic load per event.
-#[derive(Debug)]
 pub struct Tracemalloc {
     mode: AtomicU8,
     /// `tracemalloc_config.max_nframe`: survives `stop()`, default 1.
@@ -64,6 +63,16 @@ pub struct Tracemalloc {
     /// address; `u16::MAX` sticks).
     maybe_sampled: [AtomicU16; FILTER_SLOTS],
     tables: Mutex<Option<Box<Tables>>>,
+}
+
+impl core::fmt::Debug for Tracemalloc {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Tracemalloc")
+            .field("tracing", &self.is_tracing())
+            .field("sampling", &self.is_sampling())
+            .field("traceback_limit", &self.traceback_limit())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for Tracemalloc {
@@ -245,7 +254,7 @@ impl Tables {
         if let Some(old) = previous {
             self.forget_size(old.size);
         }
-        self.traced += size;
+        self.traced = self.traced.saturating_add(size);
         self.peak = self.peak.max(self.traced);
         if self.sampled() {
             self.est_traced += size as f64 * sampling::inverse_probability(size, self.sample_rate);
@@ -644,7 +653,7 @@ impl Tracemalloc {
             .try_with(|c| {
                 let (s, left) = c.get();
                 if s == session {
-                    let left = left.saturating_sub(size as i64);
+                    let left = left.saturating_sub(i64::try_from(size).unwrap_or(i64::MAX));
                     c.set((s, left));
                     left <= 0
                 } else {
@@ -667,7 +676,10 @@ impl Tracemalloc {
             let (s, _) = COUNTDOWN.try_with(Cell::get).unwrap_or((session, 0));
             if s != session {
                 // First draw of this thread: is a sample point inside this block?
-                let left = t.rng.next_gap(t.sample_rate).saturating_sub(size as i64);
+                let left = t
+                    .rng
+                    .next_gap(t.sample_rate)
+                    .saturating_sub(i64::try_from(size).unwrap_or(i64::MAX));
                 let _ = COUNTDOWN.try_with(|c| c.set((session, left)));
                 if left > 0 {
                     return;

@@ -67,7 +67,41 @@ pub(crate) const BUDGETS: &[Budget] = &[
         max_ratio: 1.5,
         source: "#2: the GlobalAlloc adapter, single-threaded, within 1.5x of mimalloc",
     },
-    // gc, intern, trace, interp: add your budgets here.
+    // intern (issue #4): at least as fast as the faster of lasso and
+    // string-interner on fill and hit.
+    Budget {
+        group: "intern",
+        workload: "fill",
+        ours: "pymm",
+        peer: "lasso",
+        max_ratio: 1.0,
+        source: "#4: StringInterner at least as fast as lasso on fill",
+    },
+    Budget {
+        group: "intern",
+        workload: "fill",
+        ours: "pymm",
+        peer: "string-interner",
+        max_ratio: 1.0,
+        source: "#4: StringInterner at least as fast as string-interner on fill",
+    },
+    Budget {
+        group: "intern",
+        workload: "hit",
+        ours: "pymm",
+        peer: "lasso",
+        max_ratio: 1.0,
+        source: "#4: StringInterner at least as fast as lasso on hit",
+    },
+    Budget {
+        group: "intern",
+        workload: "hit",
+        ours: "pymm",
+        peer: "string-interner",
+        max_ratio: 1.0,
+        source: "#4: StringInterner at least as fast as string-interner on hit",
+    },
+    // gc, trace, interp: add your budgets here.
 ];
 
 const HELP: &str = "\
