@@ -1901,17 +1901,20 @@ impl<'a> Compiler<'a> {
             Seq::Set => (Instr::BuildSet, Instr::SetAdd, Instr::SetUpdate),
             _ => (Instr::BuildList, Instr::ListAppend, Instr::ListExtend),
         };
-        if n > 2 && kind != Seq::Set {
-            if let Some(c) = fold_items(items) {
-                if kind == Seq::Tuple {
-                    self.load_const(c);
-                } else {
-                    self.emit(build(0));
-                    self.load_const(c);
-                    self.emit(extend(1));
-                }
-                return Ok(());
+        let folded = if n > 2 && kind != Seq::Set {
+            fold_items(items)
+        } else {
+            None
+        };
+        if let Some(c) = folded {
+            if kind == Seq::Tuple {
+                self.load_const(c);
+            } else {
+                self.emit(build(0));
+                self.load_const(c);
+                self.emit(extend(1));
             }
+            return Ok(());
         }
         let has_star = items.iter().any(|i| matches!(i.kind, ExprKind::Starred(_)));
         let big = n > STACK_USE_GUIDELINE;
@@ -2015,11 +2018,11 @@ impl<'a> Compiler<'a> {
         if big {
             self.emit(Instr::BuildMap(0));
         }
-        for i in begin..end {
-            if let Some(Some(k)) = keys.get(i) {
+        for (k, v) in keys.iter().zip(values).take(end).skip(begin) {
+            if let Some(k) = k {
                 self.expr(k)?;
             }
-            self.expr(&values[i])?;
+            self.expr(v)?;
             if big {
                 self.emit(Instr::MapAdd(1));
             }

@@ -104,6 +104,11 @@ impl Dict {
         d
     }
 
+    /// Whether every key is a str (CPython's unicode-keys table).
+    pub fn is_str_keyed(&self) -> bool {
+        self.all_str
+    }
+
     /// Number of live items.
     pub fn len(&self) -> usize {
         self.used

@@ -164,6 +164,7 @@ impl Vm {
     /// `d[key] = value` (borrowed arguments).
     pub fn dict_set(&mut self, d: ObjRef, key: ObjRef, value: ObjRef) -> PyResult<()> {
         let hash = self.hash(key)?;
+        self.dict_maintain_tracking(d, key, value);
         let ix = match self.dict_table(d).and_then(|t| t.find_identity(key, hash)) {
             Some(ix) => Some(ix),
             None => self.dict_find(d, key, hash)?,
