@@ -20,9 +20,19 @@ fn make_allocator(config: &Config) -> Box<dyn PyAllocator> {
     }
 }
 
+/// The collector a configuration names.
+fn make_collector(config: &Config) -> Box<dyn cyclegc::Collector<Heap>> {
+    match config.gc.as_str() {
+        "trial-deletion" => Box::new(cyclegc::TrialDeletion::new()),
+        "off" => Box::new(cyclegc::Off::new()),
+        _ => Box::new(cyclegc::Generational::new()),
+    }
+}
+
 /// Run a script.
 pub(crate) fn run(filename: &str, source: &[u8], config: &Config, stats: bool) -> RunOutput {
-    let span = tracing::info_span!("pymm_run", file = filename, alloc = %config.alloc, gc = %config.gc);
+    let span =
+        tracing::info_span!("pymm_run", file = filename, alloc = %config.alloc, gc = %config.gc);
     let _enter = span.enter();
     let code = match crate::compile::compile_module(source, filename) {
         Ok(c) => c,
@@ -39,7 +49,12 @@ pub(crate) fn run(filename: &str, source: &[u8], config: &Config, stats: bool) -
         recursion_limit: config.recursion_limit.max(1),
         max_steps: config.max_steps,
     };
-    let mut vm = match Vm::new(heap, config.interning == "cpython", limits) {
+    let mut vm = match Vm::new(
+        heap,
+        make_collector(config),
+        config.interning == "cpython",
+        limits,
+    ) {
         Ok(vm) => vm,
         Err(e) => {
             return RunOutput {
@@ -75,7 +90,11 @@ pub(crate) fn run(filename: &str, source: &[u8], config: &Config, stats: bool) -
 
 /// Create `__main__`, run the module body. Returns the module (owned) and
 /// the result of the body.
-fn run_main(vm: &mut Vm, code: &std::sync::Arc<crate::compile::CodeObject>, filename: &str) -> Result<(ObjRef, Result<(), PyErr>), PyErr> {
+fn run_main(
+    vm: &mut Vm,
+    code: &std::sync::Arc<crate::compile::CodeObject>,
+    filename: &str,
+) -> Result<(ObjRef, Result<(), PyErr>), PyErr> {
     let m = vm.new_module("__main__")?;
     vm.incref(m);
     vm.modules.push(("__main__".into(), m));
@@ -157,6 +176,20 @@ fn teardown(vm: &mut Vm, baseline: &HashSet<ObjRef>, check_leaks: bool, status: 
     for c in cache {
         vm.decref(c);
     }
+    // The final collection (`_PyGC_CollectNoFail`): cycles with __del__
+    // are finalized as CPython does at shutdown.
+    vm.gc_pending = None;
+    if let Err(e) = vm.collect_garbage(2) {
+        vm.drop_err(e);
+    }
+    let garbage = vm.gc_garbage;
+    if let Err(e) = vm.list_set_items(garbage, Vec::new()) {
+        vm.drop_err(e);
+    }
+    let callbacks = vm.gc_callbacks;
+    if let Err(e) = vm.list_set_items(callbacks, Vec::new()) {
+        vm.drop_err(e);
+    }
     // Whatever is left outside the built-ins is either garbage cycles or a
     // leaked reference. Count references from inside that set: an object
     // with more references than that is held by nothing that exists.
@@ -181,12 +214,19 @@ fn teardown(vm: &mut Vm, baseline: &HashSet<ObjRef>, check_leaks: bool, status: 
     let leaked: Vec<ObjRef> = live
         .iter()
         .copied()
-        .filter(|r| vm.obj(*r).rc > internal.get(r).copied().unwrap_or(0) && !is_interned(vm, *r))
+        .filter(|r| {
+            vm.heap.refcount(*r).unwrap_or(0) > internal.get(r).copied().unwrap_or(0) as usize
+                && !is_interned(vm, *r)
+        })
         .collect();
     // Garbage cycles: run finalizers, then clear references (the final
     // collection CPython runs at shutdown).
     let leaked_set: HashSet<ObjRef> = leaked.iter().copied().collect();
-    let garbage: Vec<ObjRef> = live.iter().copied().filter(|r| !leaked_set.contains(r)).collect();
+    let garbage: Vec<ObjRef> = live
+        .iter()
+        .copied()
+        .filter(|r| !leaked_set.contains(r))
+        .collect();
     for r in &garbage {
         if vm.heap.is_live(*r) && vm.needs_finalizer(*r) {
             if let Some(o) = vm.heap.get_mut(*r) {
@@ -245,11 +285,13 @@ fn clear_module_dict(vm: &mut Vm, d: ObjRef) {
                 _ => continue,
             };
             let single = name.starts_with('_') && !name.starts_with("__");
-            let take = if pass == 0 { single } else { name != "__builtins__" };
-            if take {
-                if let Err(e) = vm.dict_set(d, k, none) {
-                    vm.drop_err(e);
-                }
+            let take = if pass == 0 {
+                single
+            } else {
+                name != "__builtins__"
+            };
+            if take && let Err(e) = vm.dict_set(d, k, none) {
+                vm.drop_err(e);
             }
         }
     }

@@ -65,9 +65,16 @@ pub(super) fn install(vm: &mut Vm, b: ObjRef) -> PyResult<()> {
 
 /// Natives that need the calling frame (`globals()`, `locals()`, `vars()`, `dir()`, `super()`).
 pub fn frame_aware(f: crate::object::NativeFn) -> Option<&'static str> {
-    let pairs: [(crate::object::NativeFn, &'static str); 4] =
-        [(globals, "globals"), (locals, "locals"), (vars, "vars"), (dir, "dir")];
-    pairs.iter().find(|(g, _)| std::ptr::fn_addr_eq(*g, f)).map(|(_, n)| *n)
+    let pairs: [(crate::object::NativeFn, &'static str); 4] = [
+        (globals, "globals"),
+        (locals, "locals"),
+        (vars, "vars"),
+        (dir, "dir"),
+    ];
+    pairs
+        .iter()
+        .find(|(g, _)| std::ptr::fn_addr_eq(*g, f))
+        .map(|(_, n)| *n)
 }
 
 fn print(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyResult<ObjRef> {
@@ -80,9 +87,16 @@ fn print(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyResu
             "sep" | "end" => {
                 let s = match vm.kind(*v) {
                     Kind::Str(s) => s.s.to_string(),
-                    Kind::None => if name == "sep" { " ".into() } else { "\n".into() },
+                    Kind::None => {
+                        if name == "sep" {
+                            " ".into()
+                        } else {
+                            "\n".into()
+                        }
+                    }
                     _ => {
-                        let msg = format!("{name} must be None or a string, not {}", vm.type_name(*v));
+                        let msg =
+                            format!("{name} must be None or a string, not {}", vm.type_name(*v));
                         return Err(vm.type_error(msg));
                     }
                 };
@@ -97,7 +111,10 @@ fn print(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyResu
                     to_err = m.name == "sys.stderr";
                 }
                 if let Kind::Instance(_) = vm.kind(*v) {
-                    to_err = vm.repr_string(*v).map(|s| s.contains("stderr")).unwrap_or(false);
+                    to_err = vm
+                        .repr_string(*v)
+                        .map(|s| s.contains("stderr"))
+                        .unwrap_or(false);
                 }
             }
             "flush" => {}
@@ -157,7 +174,9 @@ fn class_check(vm: &mut Vm, obj: ObjRef, spec: ObjRef, fname: &str, inst: bool) 
             }
             Ok(false)
         }
-        _ => Err(vm.type_error(format!("{fname}() arg 2 must be a type, a tuple of types, or a union"))),
+        _ => Err(vm.type_error(format!(
+            "{fname}() arg 2 must be a type, a tuple of types, or a union"
+        ))),
     }
 }
 
@@ -175,7 +194,9 @@ fn issubclass(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> 
 
 fn attr_name(vm: &mut Vm, v: ObjRef) -> PyResult<NameId> {
     match vm.kind(v) {
-        Kind::Str(_) => vm.name_of_str(v).ok_or_else(|| vm.type_error("attribute name must be string")),
+        Kind::Str(_) => vm
+            .name_of_str(v)
+            .ok_or_else(|| vm.type_error("attribute name must be string")),
         _ => {
             let msg = format!("attribute name must be string, not '{}'", vm.type_name(v));
             Err(vm.type_error(msg))
@@ -239,7 +260,12 @@ fn ascii(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyRes
 }
 
 /// Sort `items` in place (stable, CPython's `list.sort` semantics: only `<`).
-pub(crate) fn sort_items(vm: &mut Vm, items: &mut Vec<ObjRef>, key: Option<ObjRef>, reverse: bool) -> PyResult<()> {
+pub(crate) fn sort_items(
+    vm: &mut Vm,
+    items: &mut Vec<ObjRef>,
+    key: Option<ObjRef>,
+    reverse: bool,
+) -> PyResult<()> {
     let keys: Vec<ObjRef> = match key {
         Some(k) if !vm.is_none(k) => {
             let mut ks = Vec::with_capacity(items.len());
@@ -393,7 +419,13 @@ fn sum(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyResult
     Ok(acc)
 }
 
-fn minmax(vm: &mut Vm, args: &[ObjRef], kw: Kw<'_>, name: &str, op: ComparisonOperator) -> PyResult<ObjRef> {
+fn minmax(
+    vm: &mut Vm,
+    args: &[ObjRef],
+    kw: Kw<'_>,
+    name: &str,
+    op: ComparisonOperator,
+) -> PyResult<ObjRef> {
     let key = vm.kwarg(kw, "key").filter(|k| !vm.is_none(*k));
     let default = vm.kwarg(kw, "default");
     let items = if args.len() == 1 {
@@ -423,7 +455,9 @@ fn minmax(vm: &mut Vm, args: &[ObjRef], kw: Kw<'_>, name: &str, op: ComparisonOp
     };
     let mut res = Ok(());
     for it in items.iter().skip(1) {
-        let Ok(bk) = best_key.as_ref().map(|b| *b) else { break };
+        let Ok(bk) = best_key.as_ref().map(|b| *b) else {
+            break;
+        };
         let k = match key {
             Some(k) => vm.call(k, &[*it], &[]),
             None => {
@@ -593,7 +627,11 @@ fn hash(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResu
 
 fn round(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyResult<ObjRef> {
     vm.check_args("round", args, 1, 2)?;
-    let nd = args.get(1).copied().or_else(|| vm.kwarg(kw, "ndigits")).filter(|n| !vm.is_none(*n));
+    let nd = args
+        .get(1)
+        .copied()
+        .or_else(|| vm.kwarg(kw, "ndigits"))
+        .filter(|n| !vm.is_none(*n));
     match vm.num(args[0]) {
         Some(Num::F(f)) => match nd {
             None => {
@@ -605,9 +643,9 @@ fn round(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyResu
                     });
                 }
                 let r = f.round_ties_even();
-                match num_bigint::BigInt::try_from(r as i128) {
-                    Ok(b) if r.abs() < 1.7e38 => vm.new_bigint(b),
-                    _ => vm.new_bigint(BigInt::from(r as i64)),
+                match crate::ops::number::f64_to_int(r) {
+                    Ok(b) => vm.new_bigint(b),
+                    Err(_) => vm.new_bigint(BigInt::from(r as i64)),
                 }
             }
             Some(n) => {
@@ -618,7 +656,7 @@ fn round(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyResu
                     return vm.new_float(f);
                 }
                 // Round via the exact decimal representation (correctly rounded).
-                let r = if n >= 0 && n < 300 {
+                let r = if (0..300).contains(&n) {
                     let s = format!("{:.*}", n as usize, f);
                     s.parse::<f64>().unwrap_or(f)
                 } else if n >= 300 {
@@ -648,7 +686,11 @@ fn round(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyResu
                     let p = num_traits::pow(BigInt::from(10), (-n) as usize);
                     let half = &p / 2;
                     let (q, r) = num_integer::Integer::div_mod_floor(&v, &p);
-                    let q = if r > half || (r == half && num_integer::Integer::is_odd(&q)) { q + 1 } else { q };
+                    let q = if r > half || (r == half && num_integer::Integer::is_odd(&q)) {
+                        q + 1
+                    } else {
+                        q
+                    };
                     vm.new_bigint(q * p)
                 }
             }
@@ -665,7 +707,10 @@ fn round(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyResu
                     return r;
                 }
             }
-            let msg = format!("type {} doesn't define __round__ method", vm.type_name(args[0]));
+            let msg = format!(
+                "type {} doesn't define __round__ method",
+                vm.type_name(args[0])
+            );
             Err(vm.type_error(msg))
         }
     }
@@ -707,29 +752,37 @@ fn divmod(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyRe
 
 fn pow(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
     vm.check_args("pow", args, 2, 3)?;
-    if let Some(&m) = args.get(2) {
-        if !vm.is_none(m) {
-            let (Some(b), Some(e), Some(m)) = (vm.num(args[0]), vm.num(args[1]), vm.num(m)) else {
-                return Err(vm.type_error("pow() 3rd argument not allowed unless all arguments are integers"));
-            };
-            let big = |n: Num| match n {
-                Num::I(i) => Some(BigInt::from(i)),
-                Num::B(b) => Some(b),
-                Num::F(_) => None,
-            };
-            let (Some(b), Some(e), Some(m)) = (big(b), big(e), big(m)) else {
-                return Err(vm.type_error("pow() 3rd argument not allowed unless all arguments are integers"));
-            };
-            if m.is_zero() {
-                return Err(vm.value_error("pow() 3rd argument cannot be 0"));
-            }
-            if e.is_negative() {
-                return Err(vm.value_error("base is not invertible for the given modulus"));
-            }
-            let r = b.modpow(&e, &m);
-            let r = if r.is_negative() != m.is_negative() && !r.is_zero() { r + &m } else { r };
-            return vm.new_bigint(r);
+    if let Some(&m) = args.get(2)
+        && !vm.is_none(m)
+    {
+        let (Some(b), Some(e), Some(m)) = (vm.num(args[0]), vm.num(args[1]), vm.num(m)) else {
+            return Err(
+                vm.type_error("pow() 3rd argument not allowed unless all arguments are integers")
+            );
+        };
+        let big = |n: Num| match n {
+            Num::I(i) => Some(BigInt::from(i)),
+            Num::B(b) => Some(b),
+            Num::F(_) => None,
+        };
+        let (Some(b), Some(e), Some(m)) = (big(b), big(e), big(m)) else {
+            return Err(
+                vm.type_error("pow() 3rd argument not allowed unless all arguments are integers")
+            );
+        };
+        if m.is_zero() {
+            return Err(vm.value_error("pow() 3rd argument cannot be 0"));
         }
+        if e.is_negative() {
+            return Err(vm.value_error("base is not invertible for the given modulus"));
+        }
+        let r = b.modpow(&e, &m);
+        let r = if r.is_negative() != m.is_negative() && !r.is_zero() {
+            r + &m
+        } else {
+            r
+        };
+        return vm.new_bigint(r);
     }
     vm.binary_op(BinaryOperator::Pow, args[0], args[1], false)
 }
@@ -745,7 +798,10 @@ fn chr(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResul
             None => Err(vm.value_error("chr() arg not in range(0x110000)")),
         },
         _ => {
-            let msg = format!("'{}' object cannot be interpreted as an integer", vm.type_name(args[0]));
+            let msg = format!(
+                "'{}' object cannot be interpreted as an integer",
+                vm.type_name(args[0])
+            );
             Err(vm.type_error(msg))
         }
     }
@@ -757,13 +813,18 @@ fn ord(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResul
         Kind::Str(s) => {
             if s.chars != 1 {
                 let n = s.chars;
-                return Err(vm.type_error(format!("ord() expected a character, but string of length {n} found")));
+                return Err(vm.type_error(format!(
+                    "ord() expected a character, but string of length {n} found"
+                )));
             }
             let c = s.s.chars().next().map_or(0, |c| c as i64);
             vm.new_int(c)
         }
         _ => {
-            let msg = format!("ord() expected string of length 1, but {} found", vm.type_name(args[0]));
+            let msg = format!(
+                "ord() expected string of length 1, but {} found",
+                vm.type_name(args[0])
+            );
             Err(vm.type_error(msg))
         }
     }
@@ -775,7 +836,10 @@ fn radix(vm: &mut Vm, args: &[ObjRef], name: &str, r: u32, prefix: &str) -> PyRe
         Some(Num::I(i)) => BigInt::from(i),
         Some(Num::B(b)) => b,
         _ => {
-            let msg = format!("'{}' object cannot be interpreted as an integer", vm.type_name(args[0]));
+            let msg = format!(
+                "'{}' object cannot be interpreted as an integer",
+                vm.type_name(args[0])
+            );
             return Err(vm.type_error(msg));
         }
     };
@@ -832,7 +896,12 @@ fn dir(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResul
     let obj = args[0];
     let mut names: Vec<String> = Vec::new();
     if let Kind::Instance(i) = vm.kind(obj) {
-        names.extend(i.attrs.items.iter().map(|(n, _)| vm.name_str(*n).to_string()));
+        names.extend(
+            i.attrs
+                .items
+                .iter()
+                .map(|(n, _)| vm.name_str(*n).to_string()),
+        );
     }
     if let Kind::Module(m) = vm.kind(obj) {
         let d = m.dict;
@@ -840,11 +909,20 @@ fn dir(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResul
             names.push(vm.str_string(k)?);
         }
     }
-    let cls = if matches!(vm.kind(obj), Kind::Class(_)) { obj } else { vm.type_of(obj) };
+    let cls = if matches!(vm.kind(obj), Kind::Class(_)) {
+        obj
+    } else {
+        vm.type_of(obj)
+    };
     let mro = vm.class(cls).map(|c| c.mro.clone()).unwrap_or_default();
     for c in mro {
         if let Some(cl) = vm.class(c) {
-            names.extend(cl.attrs.items.iter().map(|(n, _)| vm.name_str(*n).to_string()));
+            names.extend(
+                cl.attrs
+                    .items
+                    .iter()
+                    .map(|(n, _)| vm.name_str(*n).to_string()),
+            );
         }
     }
     names.sort();
@@ -869,7 +947,12 @@ fn locals(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyRe
     Ok(args[0])
 }
 
-pub(super) fn build_class(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyResult<ObjRef> {
+pub(super) fn build_class(
+    vm: &mut Vm,
+    _r: Option<ObjRef>,
+    args: &[ObjRef],
+    kw: Kw<'_>,
+) -> PyResult<ObjRef> {
     vm.build_class(args, kw)
 }
 
@@ -946,7 +1029,9 @@ fn reversed(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> Py
         }
     }
     let n = match vm.kind(s) {
-        Kind::List(_) | Kind::Tuple(_) | Kind::Str(_) | Kind::Range { .. } | Kind::Bytes(_) => vm.len(s)?,
+        Kind::List(_) | Kind::Tuple(_) | Kind::Str(_) | Kind::Range { .. } | Kind::Bytes(_) => {
+            vm.len(s)?
+        }
         Kind::Dict(_) => {
             let mut keys: Vec<ObjRef> = vm.dict_items(s).into_iter().map(|(k, _)| k).collect();
             keys.reverse();
@@ -965,7 +1050,13 @@ fn reversed(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> Py
         }
     };
     vm.incref(s);
-    iter_obj(vm, IterKind::Reversed { seq: s, idx: n.checked_sub(1) })
+    iter_obj(
+        vm,
+        IterKind::Reversed {
+            seq: s,
+            idx: n.checked_sub(1),
+        },
+    )
 }
 
 fn exit(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {

@@ -113,7 +113,10 @@ pub(super) fn install(vm: &mut Vm) -> PyResult<()> {
 fn list_append(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
     let (l, a) = recv!(vm, r, args, "append");
     if a.len() != 1 {
-        return Err(vm.type_error(format!("list.append() takes exactly one argument ({} given)", a.len())));
+        return Err(vm.type_error(format!(
+            "list.append() takes exactly one argument ({} given)",
+            a.len()
+        )));
     }
     vm.list_append(l, a[0])?;
     Ok(vm.none())
@@ -140,7 +143,10 @@ fn list_insert(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> 
         return Err(vm.type_error(format!("insert expected 2 arguments, got {}", a.len())));
     }
     let Some(i) = vm.index_of(a[0], "insert")? else {
-        let msg = format!("'{}' object cannot be interpreted as an integer", vm.type_name(a[0]));
+        let msg = format!(
+            "'{}' object cannot be interpreted as an integer",
+            vm.type_name(a[0])
+        );
         return Err(vm.type_error(msg));
     };
     let n = vm.seq_len(l) as i64;
@@ -164,7 +170,10 @@ fn list_pop(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyR
         Some(x) => match vm.index_of(*x, "pop")? {
             Some(i) => i,
             None => {
-                let msg = format!("'{}' object cannot be interpreted as an integer", vm.type_name(*x));
+                let msg = format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    vm.type_name(*x)
+                );
                 return Err(vm.type_error(msg));
             }
         },
@@ -270,10 +279,10 @@ fn list_sort(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyR
     };
     let mut items = vm.list_items(l);
     super::functions::sort_items(vm, &mut items, key, reverse)?;
-    if let Some(Kind::List(li)) = vm.heap.get_mut(l).map(|o| &mut o.kind) {
-        if li.items.len() == items.len() {
-            li.items = items;
-        }
+    if let Some(Kind::List(li)) = vm.heap.get_mut(l).map(|o| &mut o.kind)
+        && li.items.len() == items.len()
+    {
+        li.items = items;
     }
     Ok(vm.none())
 }
@@ -298,20 +307,35 @@ fn dunder_len(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> P
     vm.new_int(n as i64)
 }
 
-fn dunder_getitem(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
+fn dunder_getitem(
+    vm: &mut Vm,
+    r: Option<ObjRef>,
+    args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
     let (s, a) = recv!(vm, r, args, "__getitem__");
     vm.check_args("__getitem__", a, 1, 1)?;
     vm.getitem(s, a[0])
 }
 
-fn dunder_setitem(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
+fn dunder_setitem(
+    vm: &mut Vm,
+    r: Option<ObjRef>,
+    args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
     let (s, a) = recv!(vm, r, args, "__setitem__");
     vm.check_args("__setitem__", a, 2, 2)?;
     vm.setitem(s, a[0], a[1])?;
     Ok(vm.none())
 }
 
-fn dunder_contains(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
+fn dunder_contains(
+    vm: &mut Vm,
+    r: Option<ObjRef>,
+    args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
     let (s, a) = recv!(vm, r, args, "__contains__");
     vm.check_args("__contains__", a, 1, 1)?;
     let b = vm.contains(s, a[0])?;
@@ -349,7 +373,12 @@ fn dict_get(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyR
     }
 }
 
-fn dict_setdefault(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
+fn dict_setdefault(
+    vm: &mut Vm,
+    r: Option<ObjRef>,
+    args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
     let (d, a) = recv!(vm, r, args, "setdefault");
     vm.check_args("setdefault", a, 1, 2)?;
     match vm.dict_get(d, a[0])? {
@@ -419,8 +448,16 @@ fn dict_copy(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> Py
 
 fn dict_fromkeys(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
     // Called on the class (dict.fromkeys) or an instance.
-    let a = if r.is_some() { args } else { args.get(1..).unwrap_or(&[]) };
-    let a = if matches!(args.first().map(|x| vm.kind(*x)), Some(Kind::Class(_))) { args.get(1..).unwrap_or(&[]) } else { a };
+    let a = if r.is_some() {
+        args
+    } else {
+        args.get(1..).unwrap_or(&[])
+    };
+    let a = if matches!(args.first().map(|x| vm.kind(*x)), Some(Kind::Class(_))) {
+        args.get(1..).unwrap_or(&[])
+    } else {
+        a
+    };
     vm.check_args("fromkeys", a, 1, 2)?;
     let v = a.get(1).copied().unwrap_or(vm.none_ref());
     let keys = vm.collect(a[0])?;
@@ -502,7 +539,12 @@ fn set_copy(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyR
     vm.set_from(Some(s), frozen)
 }
 
-fn set_op(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], op: crate::compile::code::BinaryOperator) -> PyResult<ObjRef> {
+fn set_op(
+    vm: &mut Vm,
+    r: Option<ObjRef>,
+    args: &[ObjRef],
+    op: crate::compile::code::BinaryOperator,
+) -> PyResult<ObjRef> {
     let (s, a) = recv!(vm, r, args, "union");
     vm.incref(s);
     let mut acc = s;
@@ -537,11 +579,21 @@ fn set_union(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> Py
     set_op(vm, r, args, crate::compile::code::BinaryOperator::Or)
 }
 
-fn set_intersection(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
+fn set_intersection(
+    vm: &mut Vm,
+    r: Option<ObjRef>,
+    args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
     set_op(vm, r, args, crate::compile::code::BinaryOperator::And)
 }
 
-fn set_difference(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
+fn set_difference(
+    vm: &mut Vm,
+    r: Option<ObjRef>,
+    args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
     set_op(vm, r, args, crate::compile::code::BinaryOperator::Sub)
 }
 
@@ -549,7 +601,12 @@ fn set_symdiff(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> 
     set_op(vm, r, args, crate::compile::code::BinaryOperator::Xor)
 }
 
-fn set_rel(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], op: crate::compile::code::ComparisonOperator) -> PyResult<ObjRef> {
+fn set_rel(
+    vm: &mut Vm,
+    r: Option<ObjRef>,
+    args: &[ObjRef],
+    op: crate::compile::code::ComparisonOperator,
+) -> PyResult<ObjRef> {
     let (s, a) = recv!(vm, r, args, "issubset");
     vm.check_args("issubset", a, 1, 1)?;
     let other = vm.set_from(Some(a[0]), true)?;
@@ -563,11 +620,21 @@ fn set_issubset(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) ->
     set_rel(vm, r, args, crate::compile::code::ComparisonOperator::Le)
 }
 
-fn set_issuperset(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
+fn set_issuperset(
+    vm: &mut Vm,
+    r: Option<ObjRef>,
+    args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
     set_rel(vm, r, args, crate::compile::code::ComparisonOperator::Ge)
 }
 
-fn set_isdisjoint(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
+fn set_isdisjoint(
+    vm: &mut Vm,
+    r: Option<ObjRef>,
+    args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
     let (s, a) = recv!(vm, r, args, "isdisjoint");
     vm.check_args("isdisjoint", a, 1, 1)?;
     let items = vm.collect(a[0])?;
@@ -592,9 +659,17 @@ fn set_isdisjoint(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) 
     Ok(vm.bool_obj(b))
 }
 
-fn int_bit_length(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
+fn int_bit_length(
+    vm: &mut Vm,
+    r: Option<ObjRef>,
+    args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
     let (i, _) = recv!(vm, r, args, "bit_length");
-    let n = vm.num(i).map(|n| super::functions::bit_length(&n)).unwrap_or(0);
+    let n = vm
+        .num(i)
+        .map(|n| super::functions::bit_length(&n))
+        .unwrap_or(0);
     vm.new_int(n as i64)
 }
 
@@ -604,7 +679,9 @@ fn int_to_bytes(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) ->
         Some(Num::I(n)) if n >= 0 => n as usize,
         _ => 1,
     };
-    let big = a.get(1).is_none_or(|x| vm.str_string(*x).map(|s| s == "big").unwrap_or(true));
+    let big = a
+        .get(1)
+        .is_none_or(|x| vm.str_string(*x).map(|s| s == "big").unwrap_or(true));
     let v = match vm.num(i) {
         Some(Num::I(v)) => num_bigint::BigInt::from(v),
         Some(Num::B(b)) => b,
@@ -629,7 +706,12 @@ fn int_index(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> Py
     Ok(i)
 }
 
-fn float_is_integer(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
+fn float_is_integer(
+    vm: &mut Vm,
+    r: Option<ObjRef>,
+    args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
     let (f, _) = recv!(vm, r, args, "is_integer");
     let b = matches!(vm.num(f), Some(Num::F(x)) if x.is_finite() && x.fract() == 0.0);
     Ok(vm.bool_obj(b))
@@ -666,7 +748,12 @@ fn gen_throw(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> Py
     vm.check_args("throw", a, 1, 3)?;
     let e = a[0];
     let exc = if matches!(vm.kind(e), Kind::Class(_)) {
-        let v: Vec<ObjRef> = a.get(1).copied().into_iter().filter(|x| !vm.is_none(*x)).collect();
+        let v: Vec<ObjRef> = a
+            .get(1)
+            .copied()
+            .into_iter()
+            .filter(|x| !vm.is_none(*x))
+            .collect();
         vm.call(e, &v, &[])?
     } else {
         vm.incref(e);
@@ -678,6 +765,11 @@ fn gen_throw(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> Py
 
 fn gen_close(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
     let (g, _) = recv!(vm, r, args, "close");
+    close_generator(vm, g)
+}
+
+/// `generator.close()`: throw `GeneratorExit` into a suspended generator.
+pub fn close_generator(vm: &mut Vm, g: ObjRef) -> PyResult<ObjRef> {
     let started = matches!(vm.kind(g), Kind::Generator(genr) if genr.frame.as_ref().is_some_and(|f| f.ip > 0));
     if !started {
         // An unstarted generator just drops its frame.
@@ -701,7 +793,10 @@ fn gen_close(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> Py
             vm.xdecref(v);
             Ok(vm.none())
         }
-        Err(e) if vm.err_matches(&e, vm.t.generator_exit) || vm.err_matches(&e, vm.t.stop_iteration) => {
+        Err(e)
+            if vm.err_matches(&e, vm.t.generator_exit)
+                || vm.err_matches(&e, vm.t.stop_iteration) =>
+        {
             vm.drop_err(e);
             Ok(vm.none())
         }
@@ -738,7 +833,12 @@ fn exc_init(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyR
     Ok(vm.none())
 }
 
-fn exc_with_traceback(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
+fn exc_with_traceback(
+    vm: &mut Vm,
+    r: Option<ObjRef>,
+    args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
     let (e, _) = recv!(vm, r, args, "with_traceback");
     vm.incref(e);
     Ok(e)
@@ -811,7 +911,12 @@ fn object_hash(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> 
     vm.new_int(h)
 }
 
-fn object_setattr(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
+fn object_setattr(
+    vm: &mut Vm,
+    r: Option<ObjRef>,
+    args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
     let (o, a) = recv!(vm, r, args, "__setattr__");
     vm.check_args("__setattr__", a, 2, 2)?;
     let Some(n) = vm.name_of_str(a[0]) else {
@@ -821,7 +926,12 @@ fn object_setattr(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) 
     Ok(vm.none())
 }
 
-fn object_getattribute(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
+fn object_getattribute(
+    vm: &mut Vm,
+    r: Option<ObjRef>,
+    args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
     let (o, a) = recv!(vm, r, args, "__getattribute__");
     vm.check_args("__getattribute__", a, 1, 1)?;
     let Some(n) = vm.name_of_str(a[0]) else {
@@ -833,7 +943,12 @@ fn object_getattribute(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<
     }
 }
 
-fn object_delattr(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
+fn object_delattr(
+    vm: &mut Vm,
+    r: Option<ObjRef>,
+    args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
     let (o, a) = recv!(vm, r, args, "__delattr__");
     vm.check_args("__delattr__", a, 1, 1)?;
     let Some(n) = vm.name_of_str(a[0]) else {
@@ -843,7 +958,12 @@ fn object_delattr(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) 
     Ok(vm.none())
 }
 
-fn object_new_method(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
+fn object_new_method(
+    vm: &mut Vm,
+    _r: Option<ObjRef>,
+    args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
     let Some(&cls) = args.first() else {
         return Err(vm.type_error("object.__new__(): not enough arguments"));
     };
@@ -869,7 +989,10 @@ fn object_format(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -
     };
     if matches!(vm.kind(o), Kind::Instance(_)) {
         if !spec.is_empty() {
-            let msg = format!("unsupported format string passed to {}.__format__", vm.type_name(o));
+            let msg = format!(
+                "unsupported format string passed to {}.__format__",
+                vm.type_name(o)
+            );
             return Err(vm.type_error(msg));
         }
         return vm.to_str(o);
@@ -884,7 +1007,12 @@ fn object_sizeof(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -
     vm.new_int(n - if vm.obj(o).kind.is_gc() { 16 } else { 0 })
 }
 
-fn object_init_subclass(vm: &mut Vm, _r: Option<ObjRef>, _args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
+fn object_init_subclass(
+    vm: &mut Vm,
+    _r: Option<ObjRef>,
+    _args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
     Ok(vm.none())
 }
 

@@ -9,7 +9,9 @@
 //! new reference.
 
 mod functions;
+mod gc_mod;
 pub use functions::frame_aware;
+pub use methods::close_generator;
 mod methods;
 pub mod modules;
 mod str_methods;
@@ -55,15 +57,32 @@ pub fn this(recv: Option<ObjRef>, args: &[ObjRef]) -> Option<(ObjRef, &[ObjRef])
 
 impl Vm {
     /// A native function object.
-    pub fn new_builtin(&mut self, name: &'static str, func: NativeFn, receiver: Option<ObjRef>) -> PyResult<ObjRef> {
+    pub fn new_builtin(
+        &mut self,
+        name: &'static str,
+        func: NativeFn,
+        receiver: Option<ObjRef>,
+    ) -> PyResult<ObjRef> {
         if let Some(r) = receiver {
             self.incref(r);
         }
-        self.alloc(Kind::Builtin(Builtin { name, func, receiver }), sizes::BUILTIN)
+        self.alloc(
+            Kind::Builtin(Builtin {
+                name,
+                func,
+                receiver,
+            }),
+            sizes::BUILTIN,
+        )
     }
 
     /// Put a native function in a namespace dict.
-    pub fn add_function(&mut self, dict: ObjRef, name: &'static str, func: NativeFn) -> PyResult<()> {
+    pub fn add_function(
+        &mut self,
+        dict: ObjRef,
+        name: &'static str,
+        func: NativeFn,
+    ) -> PyResult<()> {
         let f = self.new_builtin(name, func, None)?;
         let id = self.intern_name(name);
         let key = self.name_obj(id);
@@ -73,7 +92,12 @@ impl Vm {
     }
 
     /// Add a native method to a class.
-    pub fn add_method(&mut self, class: ObjRef, name: &'static str, func: NativeFn) -> PyResult<()> {
+    pub fn add_method(
+        &mut self,
+        class: ObjRef,
+        name: &'static str,
+        func: NativeFn,
+    ) -> PyResult<()> {
         let f = self.new_builtin(name, func, None)?;
         let id = self.intern_name(name);
         let old = match self.heap.get_mut(class).map(|o| &mut o.kind) {
@@ -92,7 +116,13 @@ impl Vm {
     }
 
     /// Check a native's positional argument count (`name() takes ...`).
-    pub fn check_args(&mut self, name: &str, args: &[ObjRef], min: usize, max: usize) -> PyResult<()> {
+    pub fn check_args(
+        &mut self,
+        name: &str,
+        args: &[ObjRef],
+        min: usize,
+        max: usize,
+    ) -> PyResult<()> {
         let n = args.len();
         if n >= min && n <= max {
             return Ok(());
@@ -104,9 +134,15 @@ impl Vm {
                 _ => format!("{name} expected {min} arguments, got {n}"),
             }
         } else if n < min {
-            format!("{name} expected at least {min} argument{}, got {n}", if min == 1 { "" } else { "s" })
+            format!(
+                "{name} expected at least {min} argument{}, got {n}",
+                if min == 1 { "" } else { "s" }
+            )
         } else {
-            format!("{name} expected at most {max} argument{}, got {n}", if max == 1 { "" } else { "s" })
+            format!(
+                "{name} expected at most {max} argument{}, got {n}",
+                if max == 1 { "" } else { "s" }
+            )
         };
         Err(self.type_error(msg))
     }
@@ -147,13 +183,20 @@ pub(crate) fn install(vm: &mut Vm) -> Result<(), OutOfMemory> {
             let key = vm.name_obj(id);
             vm.dict_set(b, key, c)?;
         }
-        for alias in [("EnvironmentError", vm.t.os_error), ("IOError", vm.t.os_error)] {
+        for alias in [
+            ("EnvironmentError", vm.t.os_error),
+            ("IOError", vm.t.os_error),
+        ] {
             let id = vm.intern_name(alias.0);
             let key = vm.name_obj(id);
             vm.dict_set(b, key, alias.1)?;
         }
         let none = vm.none_ref();
-        for (n, v) in [("None", none), ("Ellipsis", vm.new_ellipsis()), ("NotImplemented", vm.not_implemented())] {
+        for (n, v) in [
+            ("None", none),
+            ("Ellipsis", vm.new_ellipsis()),
+            ("NotImplemented", vm.not_implemented()),
+        ] {
             let id = vm.intern_name(n);
             let key = vm.name_obj(id);
             vm.dict_set(b, key, v)?;

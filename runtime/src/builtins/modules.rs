@@ -3,7 +3,7 @@
 
 use num_bigint::BigInt;
 
-use crate::object::{Kind, Module, NameId, ObjRef, flags, sizes};
+use crate::object::{Kind, Module, NameId, ObjRef, sizes};
 use crate::vm::number::Num;
 use crate::vm::{PyResult, Vm};
 
@@ -43,7 +43,9 @@ impl Vm {
 
     /// Set `module.name = value` (borrowed).
     pub fn module_set(&mut self, m: ObjRef, name: &str, value: ObjRef) -> PyResult<()> {
-        let Some(d) = self.module_dict(m) else { return Ok(()) };
+        let Some(d) = self.module_dict(m) else {
+            return Ok(());
+        };
         let id = self.intern_name(name);
         let key = self.name_obj(id);
         self.dict_set(d, key, value)
@@ -73,6 +75,7 @@ impl Vm {
         }
         let m = match n.as_str() {
             "sys" => self.make_sys()?,
+            "gc" => self.make_gc_module()?,
             _ => {
                 let c = self.t.module_not_found_error;
                 return Err(self.err(c, format!("No module named '{n}'")));
@@ -85,7 +88,9 @@ impl Vm {
 
     /// `from m import *`.
     pub fn import_star(&mut self, m: ObjRef, target: ObjRef) -> PyResult<()> {
-        let Some(d) = self.module_dict(m) else { return Ok(()) };
+        let Some(d) = self.module_dict(m) else {
+            return Ok(());
+        };
         for (k, v) in self.dict_items(d) {
             let skip = matches!(self.kind(k), Kind::Str(s) if s.s.starts_with('_'));
             if !skip {
@@ -97,7 +102,9 @@ impl Vm {
 
     fn make_sys(&mut self) -> PyResult<ObjRef> {
         let m = self.new_module("sys")?;
-        let Some(d) = self.module_dict(m) else { return Ok(m) };
+        let Some(d) = self.module_dict(m) else {
+            return Ok(m);
+        };
         let fns: &[(&'static str, crate::object::NativeFn)] = &[
             ("getrefcount", sys_getrefcount),
             ("getsizeof", sys_getsizeof),
@@ -127,7 +134,10 @@ impl Vm {
         let vi = self.new_tuple(vec![major, minor])?;
         self.module_set(m, "version_info", vi)?;
         self.decref(vi);
-        for (name, f) in [("stdout", stdout_write as crate::object::NativeFn), ("stderr", stderr_write)] {
+        for (name, f) in [
+            ("stdout", stdout_write as crate::object::NativeFn),
+            ("stderr", stderr_write),
+        ] {
             let s = self.new_module(&format!("sys.{name}"))?;
             if let Some(sd) = self.module_dict(s) {
                 self.add_function(sd, "write", f)?;
@@ -140,14 +150,26 @@ impl Vm {
     }
 }
 
-fn sys_getrefcount(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
+fn sys_getrefcount(
+    vm: &mut Vm,
+    _r: Option<ObjRef>,
+    args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
     vm.check_args("getrefcount", args, 1, 1)?;
-    let o = vm.obj(args[0]);
-    let n = if o.flags & flags::IMMORTAL != 0 { IMMORTAL_REFCOUNT } else { i64::from(o.rc) };
+    let n = match vm.heap.refcount(args[0]) {
+        Some(n) => n as i64,
+        None => IMMORTAL_REFCOUNT,
+    };
     vm.new_int(n)
 }
 
-fn sys_getsizeof(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
+fn sys_getsizeof(
+    vm: &mut Vm,
+    _r: Option<ObjRef>,
+    args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
     vm.check_args("getsizeof", args, 1, 2)?;
     let x = args[0];
     if let Kind::Instance(i) = vm.kind(x) {
@@ -193,12 +215,22 @@ fn sys_intern(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> 
     Ok(s)
 }
 
-fn sys_getrecursionlimit(vm: &mut Vm, _r: Option<ObjRef>, _args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
+fn sys_getrecursionlimit(
+    vm: &mut Vm,
+    _r: Option<ObjRef>,
+    _args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
     let n = vm.limits.recursion_limit;
     vm.new_int(i64::from(n))
 }
 
-fn sys_setrecursionlimit(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
+fn sys_setrecursionlimit(
+    vm: &mut Vm,
+    _r: Option<ObjRef>,
+    args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
     vm.check_args("setrecursionlimit", args, 1, 1)?;
     match vm.num(args[0]) {
         Some(Num::I(n)) if n >= 1 => {
@@ -233,7 +265,10 @@ fn stdout_write(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -
     let s = match vm.kind(args[0]) {
         Kind::Str(s) => s.s.to_string(),
         _ => {
-            let msg = format!("write() argument must be str, not {}", vm.type_name(args[0]));
+            let msg = format!(
+                "write() argument must be str, not {}",
+                vm.type_name(args[0])
+            );
             return Err(vm.type_error(msg));
         }
     };
@@ -248,6 +283,11 @@ fn stderr_write(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -
     vm.new_int(s.chars().count() as i64)
 }
 
-fn stream_flush(vm: &mut Vm, _r: Option<ObjRef>, _args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
+fn stream_flush(
+    vm: &mut Vm,
+    _r: Option<ObjRef>,
+    _args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
     Ok(vm.none())
 }

@@ -60,14 +60,24 @@ pub(super) fn install(vm: &mut Vm) -> PyResult<()> {
     Ok(())
 }
 
-fn text(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], name: &str) -> PyResult<(String, Vec<ObjRef>)> {
+fn text(
+    vm: &mut Vm,
+    r: Option<ObjRef>,
+    args: &[ObjRef],
+    name: &str,
+) -> PyResult<(String, Vec<ObjRef>)> {
     let Some((s, rest)) = this(r, args) else {
-        return Err(vm.type_error(format!("descriptor '{name}' of 'str' object needs an argument")));
+        return Err(vm.type_error(format!(
+            "descriptor '{name}' of 'str' object needs an argument"
+        )));
     };
     match vm.kind(s) {
         Kind::Str(so) => Ok((so.s.to_string(), rest.to_vec())),
         _ => {
-            let msg = format!("descriptor '{name}' for 'str' objects doesn't apply to a '{}' object", vm.type_name(s));
+            let msg = format!(
+                "descriptor '{name}' for 'str' objects doesn't apply to a '{}' object",
+                vm.type_name(s)
+            );
             Err(vm.type_error(msg))
         }
     }
@@ -120,7 +130,10 @@ fn join(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResul
                 out.push_str(&s.s);
             }
             _ => {
-                let msg = format!("sequence item {i}: expected str instance, {} found", vm.type_name(*it));
+                let msg = format!(
+                    "sequence item {i}: expected str instance, {} found",
+                    vm.type_name(*it)
+                );
                 err = Some(msg);
                 break;
             }
@@ -174,7 +187,9 @@ fn split(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyResul
             if maxsplit < 0 {
                 s.split(sep.as_str()).map(String::from).collect()
             } else {
-                s.splitn(maxsplit as usize + 1, sep.as_str()).map(String::from).collect()
+                s.splitn(maxsplit as usize + 1, sep.as_str())
+                    .map(String::from)
+                    .collect()
             }
         }
         None => {
@@ -203,7 +218,9 @@ fn rsplit(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyResu
             if maxsplit < 0 {
                 s.rsplit(sep.as_str()).map(String::from).collect()
             } else {
-                s.rsplitn(maxsplit as usize + 1, sep.as_str()).map(String::from).collect()
+                s.rsplitn(maxsplit as usize + 1, sep.as_str())
+                    .map(String::from)
+                    .collect()
             }
         }
         None => {
@@ -214,7 +231,9 @@ fn rsplit(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyResu
                     out.push(rest.to_string());
                     break;
                 }
-                let start = rest.rfind(char::is_whitespace).map_or(0, |i| i + rest[i..].chars().next().map_or(1, char::len_utf8));
+                let start = rest.rfind(char::is_whitespace).map_or(0, |i| {
+                    i + rest[i..].chars().next().map_or(1, char::len_utf8)
+                });
                 out.push(rest[start..].to_string());
                 rest = rest[..start].trim_end();
             }
@@ -236,7 +255,18 @@ fn splitlines(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> Py
     let mut cur = String::new();
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
-        let is_break = matches!(c, '\n' | '\r' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}' | '\u{2028}' | '\u{2029}');
+        let is_break = matches!(
+            c,
+            '\n' | '\r'
+                | '\x0b'
+                | '\x0c'
+                | '\x1c'
+                | '\x1d'
+                | '\x1e'
+                | '\u{85}'
+                | '\u{2028}'
+                | '\u{2029}'
+        );
         if is_break {
             let mut end = c.to_string();
             if c == '\r' && chars.peek() == Some(&'\n') {
@@ -267,7 +297,11 @@ fn prefix_check(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], start: bool) ->
     let hi = int_arg(vm, a.get(2), n);
     let fix = |v: i64| -> usize { (if v < 0 { (v + n).max(0) } else { v.min(n) }) as usize };
     let (lo, hi) = (fix(lo), fix(hi));
-    let sub: String = if lo <= hi { chars[lo..hi].iter().collect() } else { String::new() };
+    let sub: String = if lo <= hi {
+        chars[lo..hi].iter().collect()
+    } else {
+        String::new()
+    };
     let cands: Vec<String> = match vm.kind(a[0]) {
         Kind::Str(p) => vec![p.s.to_string()],
         Kind::Tuple(t) => {
@@ -277,7 +311,10 @@ fn prefix_check(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], start: bool) ->
                 match vm.kind(x) {
                     Kind::Str(p) => v.push(p.s.to_string()),
                     _ => {
-                        let msg = format!("tuple for {name} must only contain str, not {}", vm.type_name(x));
+                        let msg = format!(
+                            "tuple for {name} must only contain str, not {}",
+                            vm.type_name(x)
+                        );
                         return Err(vm.type_error(msg));
                     }
                 }
@@ -285,14 +322,23 @@ fn prefix_check(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], start: bool) ->
             v
         }
         _ => {
-            let msg = format!("{name} first arg must be str or a tuple of str, not {}", vm.type_name(a[0]));
+            let msg = format!(
+                "{name} first arg must be str or a tuple of str, not {}",
+                vm.type_name(a[0])
+            );
             return Err(vm.type_error(msg));
         }
     };
-    let ok = if lo > hi && !(lo as i64 == n) {
+    let ok = if lo > hi && (lo as i64 != n) {
         false
     } else {
-        cands.iter().any(|c| if start { sub.starts_with(c.as_str()) } else { sub.ends_with(c.as_str()) })
+        cands.iter().any(|c| {
+            if start {
+                sub.starts_with(c.as_str())
+            } else {
+                sub.ends_with(c.as_str())
+            }
+        })
     };
     Ok(vm.bool_obj(ok))
 }
@@ -328,7 +374,14 @@ fn replace(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyRe
     vm.new_string(out)
 }
 
-fn strip_impl(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], name: &str, left: bool, right: bool) -> PyResult<ObjRef> {
+fn strip_impl(
+    vm: &mut Vm,
+    r: Option<ObjRef>,
+    args: &[ObjRef],
+    name: &str,
+    left: bool,
+    right: bool,
+) -> PyResult<ObjRef> {
     let (s, a) = text(vm, r, args, name)?;
     vm.check_args(name, &a, 0, 1)?;
     let chars = str_arg(vm, a.first(), name)?;
@@ -343,11 +396,11 @@ fn strip_impl(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], name: &str, left:
     if right {
         t = t.trim_end_matches(pred);
     }
-    if t.len() == s.len() {
-        if let Some((o, _)) = this(r, args) {
-            vm.incref(o);
-            return Ok(o);
-        }
+    if t.len() == s.len()
+        && let Some((o, _)) = this(r, args)
+    {
+        vm.incref(o);
+        return Ok(o);
     }
     let t = t.to_string();
     vm.new_string(t)
@@ -365,7 +418,13 @@ fn rstrip(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyRes
     strip_impl(vm, r, args, "rstrip", false, true)
 }
 
-fn map_str(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], name: &str, f: fn(&str) -> String) -> PyResult<ObjRef> {
+fn map_str(
+    vm: &mut Vm,
+    r: Option<ObjRef>,
+    args: &[ObjRef],
+    name: &str,
+    f: fn(&str) -> String,
+) -> PyResult<ObjRef> {
     let (s, _) = text(vm, r, args, name)?;
     let o = f(&s);
     vm.new_string(o)
@@ -399,7 +458,10 @@ fn capitalize(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> P
     map_str(vm, r, args, "capitalize", |s| {
         let mut c = s.chars();
         match c.next() {
-            Some(f) => f.to_uppercase().chain(c.flat_map(char::to_lowercase)).collect(),
+            Some(f) => f
+                .to_uppercase()
+                .chain(c.flat_map(char::to_lowercase))
+                .collect(),
             None => String::new(),
         }
     })
@@ -420,7 +482,13 @@ fn swapcase(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyR
 }
 
 /// Character-index search within [start, end).
-fn search(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], name: &str, rev: bool) -> PyResult<Option<i64>> {
+fn search(
+    vm: &mut Vm,
+    r: Option<ObjRef>,
+    args: &[ObjRef],
+    name: &str,
+    rev: bool,
+) -> PyResult<Option<i64>> {
     let (s, a) = text(vm, r, args, name)?;
     vm.check_args(name, &a, 1, 3)?;
     let sub = must_str(vm, a.first(), name)?;
@@ -433,7 +501,11 @@ fn search(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], name: &str, rev: bool
         return Ok(None);
     }
     let hay: String = chars[lo..hi].iter().collect();
-    let found = if rev { hay.rfind(sub.as_str()) } else { hay.find(sub.as_str()) };
+    let found = if rev {
+        hay.rfind(sub.as_str())
+    } else {
+        hay.find(sub.as_str())
+    };
     Ok(found.map(|b| (lo + hay[..b].chars().count()) as i64))
 }
 
@@ -465,38 +537,60 @@ fn count(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResu
     let (s, a) = text(vm, r, args, "count")?;
     vm.check_args("count", &a, 1, 3)?;
     let sub = must_str(vm, a.first(), "count")?;
-    let n = if sub.is_empty() { s.chars().count() + 1 } else { s.matches(sub.as_str()).count() };
+    let n = if sub.is_empty() {
+        s.chars().count() + 1
+    } else {
+        s.matches(sub.as_str()).count()
+    };
     vm.new_int(n as i64)
 }
 
-fn pred(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], name: &str, f: fn(&str) -> bool) -> PyResult<ObjRef> {
+fn pred(
+    vm: &mut Vm,
+    r: Option<ObjRef>,
+    args: &[ObjRef],
+    name: &str,
+    f: fn(&str) -> bool,
+) -> PyResult<ObjRef> {
     let (s, _) = text(vm, r, args, name)?;
     let b = f(&s);
     Ok(vm.bool_obj(b))
 }
 
 fn isdigit(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
-    pred(vm, r, args, "isdigit", |s| !s.is_empty() && s.chars().all(|c| c.is_numeric()))
+    pred(vm, r, args, "isdigit", |s| {
+        !s.is_empty() && s.chars().all(|c| c.is_numeric())
+    })
 }
 
 fn isalpha(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
-    pred(vm, r, args, "isalpha", |s| !s.is_empty() && s.chars().all(char::is_alphabetic))
+    pred(vm, r, args, "isalpha", |s| {
+        !s.is_empty() && s.chars().all(char::is_alphabetic)
+    })
 }
 
 fn isalnum(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
-    pred(vm, r, args, "isalnum", |s| !s.is_empty() && s.chars().all(char::is_alphanumeric))
+    pred(vm, r, args, "isalnum", |s| {
+        !s.is_empty() && s.chars().all(char::is_alphanumeric)
+    })
 }
 
 fn isspace(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
-    pred(vm, r, args, "isspace", |s| !s.is_empty() && s.chars().all(char::is_whitespace))
+    pred(vm, r, args, "isspace", |s| {
+        !s.is_empty() && s.chars().all(char::is_whitespace)
+    })
 }
 
 fn isupper(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
-    pred(vm, r, args, "isupper", |s| s.chars().any(char::is_uppercase) && !s.chars().any(char::is_lowercase))
+    pred(vm, r, args, "isupper", |s| {
+        s.chars().any(char::is_uppercase) && !s.chars().any(char::is_lowercase)
+    })
 }
 
 fn islower(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
-    pred(vm, r, args, "islower", |s| s.chars().any(char::is_lowercase) && !s.chars().any(char::is_uppercase))
+    pred(vm, r, args, "islower", |s| {
+        s.chars().any(char::is_lowercase) && !s.chars().any(char::is_uppercase)
+    })
 }
 
 fn isidentifier(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
@@ -513,21 +607,29 @@ fn isascii(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyRe
     pred(vm, r, args, "isascii", |s| s.is_ascii())
 }
 
-fn justify(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], name: &str, mode: u8) -> PyResult<ObjRef> {
+fn justify(
+    vm: &mut Vm,
+    r: Option<ObjRef>,
+    args: &[ObjRef],
+    name: &str,
+    mode: u8,
+) -> PyResult<ObjRef> {
     let (s, a) = text(vm, r, args, name)?;
     vm.check_args(name, &a, 1, 2)?;
     let width = int_arg(vm, a.first(), 0).max(0) as usize;
     let fill = match a.get(1).map(|x| vm.kind(*x)) {
         Some(Kind::Str(f)) if f.chars == 1 => f.s.chars().next().unwrap_or(' '),
-        Some(_) => return Err(vm.type_error("The fill character must be exactly one character long")),
+        Some(_) => {
+            return Err(vm.type_error("The fill character must be exactly one character long"));
+        }
         None => ' ',
     };
     let n = s.chars().count();
-    if n >= width {
-        if let Some((o, _)) = this(r, args) {
-            vm.incref(o);
-            return Ok(o);
-        }
+    if n >= width
+        && let Some((o, _)) = this(r, args)
+    {
+        vm.incref(o);
+        return Ok(o);
     }
     let pad = width.saturating_sub(n);
     let rep = |k: usize| -> String { std::iter::repeat_n(fill, k).collect() };
@@ -592,16 +694,30 @@ fn decode(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyRes
     }
 }
 
-fn part(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], name: &str, rev: bool) -> PyResult<ObjRef> {
+fn part(
+    vm: &mut Vm,
+    r: Option<ObjRef>,
+    args: &[ObjRef],
+    name: &str,
+    rev: bool,
+) -> PyResult<ObjRef> {
     let (s, a) = text(vm, r, args, name)?;
     vm.check_args(name, &a, 1, 1)?;
     let sep = must_str(vm, a.first(), name)?;
     if sep.is_empty() {
         return Err(vm.value_error("empty separator"));
     }
-    let found = if rev { s.rfind(sep.as_str()) } else { s.find(sep.as_str()) };
+    let found = if rev {
+        s.rfind(sep.as_str())
+    } else {
+        s.find(sep.as_str())
+    };
     let (x, y, z) = match found {
-        Some(i) => (s[..i].to_string(), sep.clone(), s[i + sep.len()..].to_string()),
+        Some(i) => (
+            s[..i].to_string(),
+            sep.clone(),
+            s[i + sep.len()..].to_string(),
+        ),
         None => {
             if rev {
                 (String::new(), String::new(), s.clone())
@@ -749,11 +865,17 @@ fn format_impl(vm: &mut Vm, s: &str, a: &[ObjRef], kw: Kw<'_>, depth: u32) -> Py
                     break;
                 }
             }
-            let spec = if spec.contains('{') { format_impl(vm, &spec, a, kw, depth + 1)? } else { spec };
+            let spec = if spec.contains('{') {
+                format_impl(vm, &spec, a, kw, depth + 1)?
+            } else {
+                spec
+            };
             let conv_obj = match conv {
                 Some('r') => vm.to_repr(obj),
                 Some('s') => vm.to_str(obj),
-                Some('a') => vm.repr_string(obj).and_then(|s| vm.new_string(super::ascii_escape(&s))),
+                Some('a') => vm
+                    .repr_string(obj)
+                    .and_then(|s| vm.new_string(super::ascii_escape(&s))),
                 _ => {
                     vm.incref(obj);
                     Ok(obj)
@@ -829,7 +951,11 @@ pub(crate) fn percent_format(vm: &mut Vm, fmt: &str, args: ObjRef) -> PyResult<S
             vm.decref(ks);
             v?
         } else {
-            let v = if is_map { Some(args) } else { items.get(idx).copied() };
+            let v = if is_map {
+                Some(args)
+            } else {
+                items.get(idx).copied()
+            };
             idx += 1;
             match v {
                 Some(v) => {
@@ -840,7 +966,10 @@ pub(crate) fn percent_format(vm: &mut Vm, fmt: &str, args: ObjRef) -> PyResult<S
             }
         };
         let (flags, rest): (String, String) = {
-            let f: String = spec.chars().take_while(|c| matches!(c, '-' | '+' | ' ' | '#' | '0')).collect();
+            let f: String = spec
+                .chars()
+                .take_while(|c| matches!(c, '-' | '+' | ' ' | '#' | '0'))
+                .collect();
             let r = spec[f.len()..].to_string();
             (f, r)
         };
@@ -881,7 +1010,10 @@ pub(crate) fn percent_format(vm: &mut Vm, fmt: &str, args: ObjRef) -> PyResult<S
             }
             'd' | 'i' | 'u' | 'x' | 'X' | 'o' | 'e' | 'E' | 'f' | 'F' | 'g' | 'G' | 'c' => {
                 if vm.num(v).is_none() {
-                    let msg = format!("%{ty} format: a real number is required, not {}", vm.type_name(v));
+                    let msg = format!(
+                        "%{ty} format: a real number is required, not {}",
+                        vm.type_name(v)
+                    );
                     vm.decref(v);
                     return Err(vm.type_error(msg));
                 }
@@ -889,23 +1021,27 @@ pub(crate) fn percent_format(vm: &mut Vm, fmt: &str, args: ObjRef) -> PyResult<S
                     'i' | 'u' => 'd',
                     t => t,
                 };
-                let conv = if matches!(t, 'd' | 'x' | 'X' | 'o') && matches!(vm.num(v), Some(Num::F(_))) {
-                    let f = match vm.num(v) {
-                        Some(Num::F(f)) => f.trunc() as i64,
-                        _ => 0,
+                let conv =
+                    if matches!(t, 'd' | 'x' | 'X' | 'o') && matches!(vm.num(v), Some(Num::F(_))) {
+                        let f = match vm.num(v) {
+                            Some(Num::F(f)) => f.trunc() as i64,
+                            _ => 0,
+                        };
+                        vm.new_int(f)?
+                    } else {
+                        vm.incref(v);
+                        v
                     };
-                    vm.new_int(f)?
-                } else {
-                    vm.incref(v);
-                    v
-                };
                 let r = vm.format_string(conv, &format!("{py_spec}{t}"));
                 vm.decref(conv);
                 r
             }
             _ => {
                 vm.decref(v);
-                return Err(vm.value_error(format!("unsupported format character '{ty}' (0x{:x})", ty as u32)));
+                return Err(vm.value_error(format!(
+                    "unsupported format character '{ty}' (0x{:x})",
+                    ty as u32
+                )));
             }
         };
         vm.decref(v);

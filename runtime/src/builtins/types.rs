@@ -104,9 +104,14 @@ pub(crate) fn parse_int(s: &str, base: u32) -> Option<BigInt> {
 
 fn int_new(vm: &mut Vm, _c: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyResult<ObjRef> {
     if args.len() > 2 {
-        return Err(vm.type_error(format!("int() takes at most 2 arguments ({} given)", args.len())));
+        return Err(vm.type_error(format!(
+            "int() takes at most 2 arguments ({} given)",
+            args.len()
+        )));
     }
-    let Some(&x) = args.first() else { return vm.new_int(0) };
+    let Some(&x) = args.first() else {
+        return vm.new_int(0);
+    };
     let base_arg = args.get(1).copied().or_else(|| vm.kwarg(kw, "base"));
     if let Some(b) = base_arg {
         let Some(Num::I(base)) = vm.num(b) else {
@@ -199,13 +204,20 @@ fn big_from_f64(f: f64) -> BigInt {
     let exp = ((bits >> 52) & 0x7ff) as i64 - 1075;
     let mant = (bits & ((1 << 52) - 1)) | (1 << 52);
     let m = BigInt::from(mant);
-    let v = if exp >= 0 { m << exp as usize } else { m >> (-exp) as usize };
+    let v = if exp >= 0 {
+        m << exp as usize
+    } else {
+        m >> (-exp) as usize
+    };
     if f < 0.0 { -v } else { v }
 }
 
 fn bool_new(vm: &mut Vm, _c: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
     if args.len() > 1 {
-        return Err(vm.type_error(format!("bool expected at most 1 argument, got {}", args.len())));
+        return Err(vm.type_error(format!(
+            "bool expected at most 1 argument, got {}",
+            args.len()
+        )));
     }
     let b = match args.first() {
         Some(x) => vm.truthy(*x)?,
@@ -221,7 +233,13 @@ pub(crate) fn parse_float(s: &str) -> Option<f64> {
     let body = lower.trim_start_matches(['+', '-']);
     let neg = lower.starts_with('-');
     match body {
-        "inf" | "infinity" => return Some(if neg { f64::NEG_INFINITY } else { f64::INFINITY }),
+        "inf" | "infinity" => {
+            return Some(if neg {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            });
+        }
         "nan" => return Some(f64::NAN),
         _ => {}
     }
@@ -229,7 +247,10 @@ pub(crate) fn parse_float(s: &str) -> Option<f64> {
         return None;
     }
     let cleaned: String = t.chars().filter(|c| *c != '_').collect();
-    if !cleaned.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-')) {
+    if !cleaned
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+    {
         return None;
     }
     cleaned.parse::<f64>().ok()
@@ -237,7 +258,9 @@ pub(crate) fn parse_float(s: &str) -> Option<f64> {
 
 fn float_new(vm: &mut Vm, _c: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
     vm.check_args("float", args, 0, 1)?;
-    let Some(&x) = args.first() else { return vm.new_float(0.0) };
+    let Some(&x) = args.first() else {
+        return vm.new_float(0.0);
+    };
     match (vm.kind(x), vm.num(x)) {
         (Kind::Float(_), _) => {
             vm.incref(x);
@@ -266,11 +289,17 @@ fn float_new(vm: &mut Vm, _c: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> P
                 vm.decref(m);
                 return r;
             }
-            let msg = format!("float() argument must be a string or a real number, not '{}'", vm.type_name(x));
+            let msg = format!(
+                "float() argument must be a string or a real number, not '{}'",
+                vm.type_name(x)
+            );
             Err(vm.type_error(msg))
         }
         _ => {
-            let msg = format!("float() argument must be a string or a real number, not '{}'", vm.type_name(x));
+            let msg = format!(
+                "float() argument must be a string or a real number, not '{}'",
+                vm.type_name(x)
+            );
             Err(vm.type_error(msg))
         }
     }
@@ -279,7 +308,9 @@ fn float_new(vm: &mut Vm, _c: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> P
 fn str_new(vm: &mut Vm, _c: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyResult<ObjRef> {
     let _ = kw;
     vm.check_args("str", args, 0, 3)?;
-    let Some(&x) = args.first() else { return vm.new_str("") };
+    let Some(&x) = args.first() else {
+        return vm.new_str("");
+    };
     if let (Kind::Bytes(b), Some(_)) = (vm.kind(x), args.get(1)) {
         let s = String::from_utf8_lossy(b).into_owned();
         return vm.new_string(s);
@@ -289,7 +320,9 @@ fn str_new(vm: &mut Vm, _c: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyRe
 
 fn bytes_new(vm: &mut Vm, _c: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
     vm.check_args("bytes", args, 0, 3)?;
-    let Some(&x) = args.first() else { return vm.new_bytes(&[]) };
+    let Some(&x) = args.first() else {
+        return vm.new_bytes(&[]);
+    };
     match vm.kind(x) {
         Kind::Str(s) => {
             let b = s.s.as_bytes().to_vec();
@@ -332,11 +365,7 @@ fn list_new(vm: &mut Vm, _c: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> Py
     match args.first() {
         None => vm.new_list(Vec::new()),
         Some(&x) => {
-            if matches!(vm.kind(x), Kind::List(_) | Kind::Tuple(_)) {
-                let items = vm.collect(x)?;
-                return vm.new_list(items);
-            }
-            // Growing by appends, as list_extend does for an iterator.
+            // list___init__ -> list_extend: preallocated from the length hint.
             let l = vm.new_list(Vec::new())?;
             if let Err(e) = vm.list_extend(l, x) {
                 vm.decref(l);
@@ -389,13 +418,18 @@ fn set_new(vm: &mut Vm, _c: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyR
     vm.set_from(args.first().copied(), false)
 }
 
-fn frozenset_new(vm: &mut Vm, _c: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
+fn frozenset_new(
+    vm: &mut Vm,
+    _c: Option<ObjRef>,
+    args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
     vm.check_args("frozenset", args, 0, 1)?;
-    if let Some(&x) = args.first() {
-        if matches!(vm.kind(x), Kind::FrozenSet(_)) {
-            vm.incref(x);
-            return Ok(x);
-        }
+    if let Some(&x) = args.first()
+        && matches!(vm.kind(x), Kind::FrozenSet(_))
+    {
+        vm.incref(x);
+        return Ok(x);
     }
     vm.set_from(args.first().copied(), true)
 }
@@ -414,7 +448,10 @@ fn int_arg(vm: &mut Vm, x: ObjRef) -> PyResult<ObjRef> {
             if let Some(i) = vm.index_of(x, "range")? {
                 return vm.new_int(i);
             }
-            let msg = format!("'{}' object cannot be interpreted as an integer", vm.type_name(x));
+            let msg = format!(
+                "'{}' object cannot be interpreted as an integer",
+                vm.type_name(x)
+            );
             Err(vm.type_error(msg))
         }
     }
@@ -425,7 +462,10 @@ fn range_new(vm: &mut Vm, _c: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> P
         return Err(vm.type_error("range expected at least 1 argument, got 0"));
     }
     if args.len() > 3 {
-        return Err(vm.type_error(format!("range expected at most 3 arguments, got {}", args.len())));
+        return Err(vm.type_error(format!(
+            "range expected at most 3 arguments, got {}",
+            args.len()
+        )));
     }
     let mut v = Vec::new();
     for a in args {
@@ -464,16 +504,33 @@ fn slice_new(vm: &mut Vm, _c: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> P
     vm.incref(a);
     vm.incref(b);
     vm.incref(c);
-    vm.alloc(Kind::Slice { start: a, stop: b, step: c }, sizes::SLICE)
+    vm.alloc(
+        Kind::Slice {
+            start: a,
+            stop: b,
+            step: c,
+        },
+        sizes::SLICE,
+    )
 }
 
-fn staticmethod_new(vm: &mut Vm, _c: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
+fn staticmethod_new(
+    vm: &mut Vm,
+    _c: Option<ObjRef>,
+    args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
     vm.check_args("staticmethod", args, 1, 1)?;
     vm.incref(args[0]);
     vm.alloc(Kind::StaticMethod(args[0]), sizes::DESCR)
 }
 
-fn classmethod_new(vm: &mut Vm, _c: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
+fn classmethod_new(
+    vm: &mut Vm,
+    _c: Option<ObjRef>,
+    args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
     vm.check_args("classmethod", args, 1, 1)?;
     vm.incref(args[0]);
     vm.alloc(Kind::ClassMethod(args[0]), sizes::DESCR)
@@ -509,4 +566,3 @@ fn super_new(vm: &mut Vm, _c: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> P
     vm.incref(obj);
     vm.alloc(Kind::Super { class, obj }, sizes::ITER)
 }
-

@@ -104,6 +104,11 @@ impl Dict {
         d
     }
 
+    /// Whether every key is a str (CPython's unicode-keys table).
+    pub fn is_str_keyed(&self) -> bool {
+        self.all_str
+    }
+
     /// Number of live items.
     pub fn len(&self) -> usize {
         self.used
@@ -142,7 +147,12 @@ impl Dict {
         loop {
             if st.started {
                 st.perturb >>= 5;
-                st.i = (st.i.wrapping_mul(5).wrapping_add(st.perturb as usize).wrapping_add(1)) & mask;
+                st.i = (st
+                    .i
+                    .wrapping_mul(5)
+                    .wrapping_add(st.perturb as usize)
+                    .wrapping_add(1))
+                    & mask;
             } else {
                 st.started = true;
                 st.i = (st.hash as u64 as usize) & mask;
@@ -151,17 +161,15 @@ impl Dict {
             if ix == DKIX_EMPTY {
                 return Probe::Absent;
             }
-            if ix >= 0 {
-                if let Some(e) = self.entries.get(ix as usize) {
-                    if e.hash == st.hash {
-                        if let Some(key) = e.key {
-                            return Probe::Candidate {
-                                entry: ix as usize,
-                                key,
-                            };
-                        }
-                    }
-                }
+            if ix >= 0
+                && let Some(e) = self.entries.get(ix as usize)
+                && e.hash == st.hash
+                && let Some(key) = e.key
+            {
+                return Probe::Candidate {
+                    entry: ix as usize,
+                    key,
+                };
             }
         }
     }
@@ -185,7 +193,9 @@ impl Dict {
 
     /// Replace the value of entry `ix`, returning the old one.
     pub fn replace_value(&mut self, ix: usize, value: ObjRef) -> Option<ObjRef> {
-        self.entries.get_mut(ix).and_then(|e| e.value.replace(value))
+        self.entries
+            .get_mut(ix)
+            .and_then(|e| e.value.replace(value))
     }
 
     /// Append a new key (known to be absent). `key_is_str` keeps the
@@ -220,14 +230,18 @@ impl Dict {
         let mut perturb = hash as u64;
         let mut i = (hash as u64 as usize) & mask;
         loop {
-            if let Some(slot) = self.indices.get_mut(i) {
-                if *slot < 0 {
-                    *slot = ix;
-                    return;
-                }
+            if let Some(slot) = self.indices.get_mut(i)
+                && *slot < 0
+            {
+                *slot = ix;
+                return;
             }
             perturb >>= 5;
-            i = (i.wrapping_mul(5).wrapping_add(perturb as usize).wrapping_add(1)) & mask;
+            i = (i
+                .wrapping_mul(5)
+                .wrapping_add(perturb as usize)
+                .wrapping_add(1))
+                & mask;
         }
     }
 
@@ -263,7 +277,11 @@ impl Dict {
                 _ => {}
             }
             perturb >>= 5;
-            i = (i.wrapping_mul(5).wrapping_add(perturb as usize).wrapping_add(1)) & mask;
+            i = (i
+                .wrapping_mul(5)
+                .wrapping_add(perturb as usize)
+                .wrapping_add(1))
+                & mask;
         }
         self.used -= 1;
         Some((key, value))
@@ -329,6 +347,10 @@ mod tests {
         d.remove_at(ix.unwrap_or(0));
         assert!(d.find_identity(r(40), 40 * 7919).is_none());
         assert_eq!(d.len(), 99);
-        assert_eq!(d.find_identity(r(41), 41 * 7919).and_then(|i| d.value_at(i)), Some(r(1041)));
+        assert_eq!(
+            d.find_identity(r(41), 41 * 7919)
+                .and_then(|i| d.value_at(i)),
+            Some(r(1041))
+        );
     }
 }

@@ -25,25 +25,16 @@ pub use set::SetTable;
 use crate::vm::code::Code;
 use crate::vm::frame::Frame;
 
-/// A handle to an object in the [`Heap`]: slot index plus generation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ObjRef {
-    idx: u32,
-    generation: u32,
-}
+/// A handle to an object in the [`Heap`]: `refcount`'s generational
+/// handle (a stale handle reads as a dead object, never as another object).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjRef(pub refcount::Handle);
 
 impl ObjRef {
-    /// Build a handle from its parts (tests and tables).
-    pub const fn from_raw(idx: u32, generation: u32) -> Self {
-        ObjRef { idx, generation }
-    }
-    /// The slot index.
-    pub fn index(self) -> u32 {
-        self.idx
-    }
-    /// The slot generation.
-    pub fn generation(self) -> u32 {
-        self.generation
+    /// Build a handle from raw parts (tests and tables): slot index and version.
+    pub fn from_raw(idx: u32, version: u32) -> Self {
+        let ffi = (u64::from(version | 1) << 32) | u64::from(idx);
+        ObjRef(refcount::Handle::from(slotmap::KeyData::from_ffi(ffi)))
     }
 }
 
@@ -219,20 +210,57 @@ pub struct Builtin {
 #[derive(Debug)]
 pub enum IterKind {
     /// list, tuple, str (by character index), bytes
-    Seq { seq: ObjRef, idx: usize },
+    Seq {
+        seq: ObjRef,
+        idx: usize,
+    },
     /// reversed(list/tuple/str)
-    Reversed { seq: ObjRef, idx: Option<usize> },
-    Range { cur: i64, stop: i64, step: i64 },
-    BigRange { cur: BigInt, stop: BigInt, step: BigInt },
+    Reversed {
+        seq: ObjRef,
+        idx: Option<usize>,
+    },
+    Range {
+        cur: i64,
+        stop: i64,
+        step: i64,
+    },
+    BigRange {
+        cur: BigInt,
+        stop: BigInt,
+        step: BigInt,
+    },
     /// dict keys/values/items by entry index
-    Dict { dict: ObjRef, idx: usize, what: DictView, len: usize },
-    Set { set: ObjRef, slot: usize, len: usize },
-    Enumerate { it: ObjRef, count: i64 },
-    Zip { its: Vec<ObjRef> },
-    Map { func: ObjRef, its: Vec<ObjRef> },
-    Filter { func: ObjRef, it: ObjRef },
+    Dict {
+        dict: ObjRef,
+        idx: usize,
+        what: DictView,
+        len: usize,
+    },
+    Set {
+        set: ObjRef,
+        slot: usize,
+        len: usize,
+    },
+    Enumerate {
+        it: ObjRef,
+        count: i64,
+    },
+    Zip {
+        its: Vec<ObjRef>,
+    },
+    Map {
+        func: ObjRef,
+        its: Vec<ObjRef>,
+    },
+    Filter {
+        func: ObjRef,
+        it: ObjRef,
+    },
     /// a str iterated by byte offset (non-ASCII text)
-    StrChars { s: ObjRef, byte: usize },
+    StrChars {
+        s: ObjRef,
+        byte: usize,
+    },
     Exhausted,
 }
 
@@ -313,8 +341,11 @@ pub struct ExcState {
     pub context: Option<ObjRef>,
     /// `__suppress_context__`.
     pub suppress_context: bool,
-    /// Traceback entries, innermost last: (filename, line, function name).
+    /// Traceback entries, innermost first: (filename, line, function name).
     pub traceback: Vec<TraceEntry>,
+    /// The frames the exception unwound, kept alive as CPython's traceback
+    /// objects keep them (their locals die with the exception).
+    pub frames: Vec<Box<Frame>>,
 }
 
 /// One traceback line.
@@ -368,11 +399,22 @@ pub enum Kind {
     Dict(DictObj),
     Set(SetObj),
     FrozenSet(SetObj),
-    Range { start: ObjRef, stop: ObjRef, step: ObjRef },
-    Slice { start: ObjRef, stop: ObjRef, step: ObjRef },
+    Range {
+        start: ObjRef,
+        stop: ObjRef,
+        step: ObjRef,
+    },
+    Slice {
+        start: ObjRef,
+        stop: ObjRef,
+        step: ObjRef,
+    },
     Function(Box<Function>),
     Builtin(Builtin),
-    Method { func: ObjRef, receiver: ObjRef },
+    Method {
+        func: ObjRef,
+        receiver: ObjRef,
+    },
     Class(Box<Class>),
     Instance(Box<Instance>),
     Cell(Option<ObjRef>),
@@ -380,11 +422,21 @@ pub enum Kind {
     Module(Box<Module>),
     Generator(Box<Generator>),
     Iter(Box<IterKind>),
-    DictViewObj { dict: ObjRef, what: DictView },
+    DictViewObj {
+        dict: ObjRef,
+        what: DictView,
+    },
     StaticMethod(ObjRef),
     ClassMethod(ObjRef),
-    Property { fget: Option<ObjRef>, fset: Option<ObjRef>, fdel: Option<ObjRef> },
-    Super { class: ObjRef, obj: ObjRef },
+    Property {
+        fget: Option<ObjRef>,
+        fset: Option<ObjRef>,
+        fdel: Option<ObjRef>,
+    },
+    Super {
+        class: ObjRef,
+        obj: ObjRef,
+    },
     /// A freed slot's contents (never reachable through a live handle).
     Dead,
 }
@@ -426,6 +478,9 @@ impl Kind {
                     out.extend(e.args);
                     out.extend(e.cause);
                     out.extend(e.context);
+                    for f in &e.frames {
+                        f.referents(out);
+                    }
                 }
                 out.push(i.class);
             }
@@ -452,7 +507,9 @@ impl Kind {
             },
             Kind::DictViewObj { dict, .. } => out.push(*dict),
             Kind::StaticMethod(f) | Kind::ClassMethod(f) => out.push(*f),
-            Kind::Property { fget, fset, fdel } => out.extend([*fget, *fset, *fdel].into_iter().flatten()),
+            Kind::Property { fget, fset, fdel } => {
+                out.extend([*fget, *fset, *fdel].into_iter().flatten())
+            }
             Kind::Super { class, obj } => out.extend([*class, *obj]),
             Kind::Code(c) => out.extend(c.consts.iter()),
             Kind::None
@@ -495,21 +552,67 @@ pub mod flags {
     pub const IMMORTAL: u8 = 1;
     /// `__del__` has run (PEP 442's FINALIZED bit).
     pub const FINALIZED: u8 = 2;
-    /// Tracked by the cycle collector.
-    pub const TRACKED: u8 = 4;
     /// Interned str.
     pub const INTERNED: u8 = 8;
 }
 
-/// One object: reference count, flags, its allocator block and contents.
+/// One object: flags, its allocator block and contents (the reference
+/// count lives in the `refcount` store's slot).
 #[derive(Debug)]
 pub struct Obj {
-    /// `ob_refcnt`.
-    pub rc: u32,
     /// [`flags`] bits.
     pub flags: u8,
+    /// The cycle collector's per-object header (tracked slot, FINALIZED).
+    pub gc: cyclegc::GcHeader,
     /// The object's block (`id()` is its address).
     pub block: Option<Block>,
     /// Contents.
     pub kind: Kind,
+}
+
+impl refcount::Trace for Obj {
+    fn trace(&self, visit: &mut dyn FnMut(refcount::Handle)) {
+        let mut v = Vec::new();
+        self.kind.referents(&mut v);
+        for r in v {
+            visit(r.0);
+        }
+    }
+}
+
+/// The type name of a built-in kind (for the collector's debug output).
+pub fn kind_type_name(k: &Kind) -> &'static str {
+    match k {
+        Kind::None => "NoneType",
+        Kind::NotImplemented => "NotImplementedType",
+        Kind::Ellipsis => "ellipsis",
+        Kind::Bool(_) => "bool",
+        Kind::Int(_) | Kind::BigInt(_) => "int",
+        Kind::Float(_) => "float",
+        Kind::Str(_) => "str",
+        Kind::Bytes(_) => "bytes",
+        Kind::Tuple(_) => "tuple",
+        Kind::List(_) => "list",
+        Kind::Dict(_) => "dict",
+        Kind::Set(_) => "set",
+        Kind::FrozenSet(_) => "frozenset",
+        Kind::Range { .. } => "range",
+        Kind::Slice { .. } => "slice",
+        Kind::Function(_) => "function",
+        Kind::Builtin(_) => "builtin_function_or_method",
+        Kind::Method { .. } => "method",
+        Kind::Class(_) => "type",
+        Kind::Instance(_) => "object",
+        Kind::Cell(_) => "cell",
+        Kind::Code(_) => "code",
+        Kind::Module(_) => "module",
+        Kind::Generator(_) => "generator",
+        Kind::Iter(_) => "iterator",
+        Kind::DictViewObj { .. } => "dict_view",
+        Kind::StaticMethod(_) => "staticmethod",
+        Kind::ClassMethod(_) => "classmethod",
+        Kind::Property { .. } => "property",
+        Kind::Super { .. } => "super",
+        Kind::Dead => "freed",
+    }
 }

@@ -111,14 +111,27 @@ impl SetTable {
             if !st.started {
                 st.started = true;
                 st.i = (st.hash as u64 as usize) & mask;
-                st.probes_left = if st.i + LINEAR_PROBES <= mask { LINEAR_PROBES } else { 0 };
+                st.probes_left = if st.i + LINEAR_PROBES <= mask {
+                    LINEAR_PROBES
+                } else {
+                    0
+                };
             } else if st.probes_left > 0 {
                 st.probes_left -= 1;
                 st.i += 1;
             } else {
                 st.perturb >>= PERTURB_SHIFT;
-                st.i = (st.i.wrapping_mul(5).wrapping_add(1).wrapping_add(st.perturb as usize)) & mask;
-                st.probes_left = if st.i + LINEAR_PROBES <= mask { LINEAR_PROBES } else { 0 };
+                st.i = (st
+                    .i
+                    .wrapping_mul(5)
+                    .wrapping_add(1)
+                    .wrapping_add(st.perturb as usize))
+                    & mask;
+                st.probes_left = if st.i + LINEAR_PROBES <= mask {
+                    LINEAR_PROBES
+                } else {
+                    0
+                };
             }
             let Some(e) = self.table.get(st.i) else {
                 return SetProbe::Absent;
@@ -150,16 +163,25 @@ impl SetTable {
         let mut perturb = hash as u64;
         let mut i = (hash as u64 as usize) & mask;
         let slot = 'outer: loop {
-            let probes = if i + LINEAR_PROBES <= mask { LINEAR_PROBES } else { 0 };
+            let probes = if i + LINEAR_PROBES <= mask {
+                LINEAR_PROBES
+            } else {
+                0
+            };
             for j in 0..=probes {
-                if let Some(e) = self.table.get(i + j) {
-                    if e.key.is_none() && !e.dummy {
-                        break 'outer i + j;
-                    }
+                if let Some(e) = self.table.get(i + j)
+                    && e.key.is_none()
+                    && !e.dummy
+                {
+                    break 'outer i + j;
                 }
             }
             perturb >>= PERTURB_SHIFT;
-            i = (i.wrapping_mul(5).wrapping_add(1).wrapping_add(perturb as usize)) & mask;
+            i = (i
+                .wrapping_mul(5)
+                .wrapping_add(1)
+                .wrapping_add(perturb as usize))
+                & mask;
         };
         if let Some(e) = self.table.get_mut(slot) {
             *e = SetEntry {
@@ -173,7 +195,11 @@ impl SetTable {
         if self.fill * 5 < mask * 3 {
             return false;
         }
-        let minused = if self.used > 50_000 { self.used * 2 } else { self.used * 4 };
+        let minused = if self.used > 50_000 {
+            self.used * 2
+        } else {
+            self.used * 4
+        };
         self.resize(minused);
         true
     }
@@ -202,7 +228,11 @@ impl SetTable {
                     }
                 }
                 perturb >>= PERTURB_SHIFT;
-                i = (i.wrapping_mul(5).wrapping_add(1).wrapping_add(perturb as usize)) & mask;
+                i = (i
+                    .wrapping_mul(5)
+                    .wrapping_add(1)
+                    .wrapping_add(perturb as usize))
+                    & mask;
             };
             if let Some(s) = self.table.get_mut(slot) {
                 *s = SetEntry {

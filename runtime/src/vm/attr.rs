@@ -15,14 +15,14 @@ impl Vm {
                 // __getattr__ fallback.
                 if let Kind::Instance(i) = self.kind(obj) {
                     let cls = i.class;
-                    if self.class(cls).is_some_and(|c| c.slots.has_getattr) {
-                        if let Some(m) = self.lookup_in_mro(cls, self.n.getattr) {
-                            self.incref(m);
-                            let n = self.name_obj(name);
-                            let r = self.call(m, &[obj, n], &[]);
-                            self.decref(m);
-                            return r;
-                        }
+                    if self.class(cls).is_some_and(|c| c.slots.has_getattr)
+                        && let Some(m) = self.lookup_in_mro(cls, self.n.getattr)
+                    {
+                        self.incref(m);
+                        let n = self.name_obj(name);
+                        let r = self.call(m, &[obj, n], &[]);
+                        self.decref(m);
+                        return r;
                     }
                 }
                 Err(self.no_attribute(obj, name))
@@ -46,14 +46,18 @@ impl Vm {
         let cls = self.type_of(obj);
         let descr = self.lookup_in_mro(cls, name);
         // Data descriptors (property) take precedence over the instance dict.
-        if let Some(d) = descr {
-            if let Kind::Property { fget, .. } = self.kind(d) {
-                let Some(g) = *fget else {
-                    let msg = format!("property '{}' of '{}' object has no getter", self.name_str(name), self.type_name(obj));
-                    return Err(self.attribute_error(msg));
-                };
-                return self.call(g, &[obj], &[]).map(Some);
-            }
+        if let Some(d) = descr
+            && let Kind::Property { fget, .. } = self.kind(d)
+        {
+            let Some(g) = *fget else {
+                let msg = format!(
+                    "property '{}' of '{}' object has no getter",
+                    self.name_str(name),
+                    self.type_name(obj)
+                );
+                return Err(self.attribute_error(msg));
+            };
+            return self.call(g, &[obj], &[]).map(Some);
         }
         match self.kind(obj) {
             Kind::Instance(i) => {
@@ -61,10 +65,10 @@ impl Vm {
                     self.incref(v);
                     return Ok(Some(v));
                 }
-                if i.exc.is_some() {
-                    if let Some(v) = self.exception_attr(obj, name)? {
-                        return Ok(Some(v));
-                    }
+                if i.exc.is_some()
+                    && let Some(v) = self.exception_attr(obj, name)?
+                {
+                    return Ok(Some(v));
                 }
             }
             Kind::Class(_) => return self.class_getattr(obj, name),
@@ -145,28 +149,22 @@ impl Vm {
                     return self.new_str(&s).map(Some);
                 }
             }
-            Kind::Cell(c) => {
-                if self.name_str(name) == "cell_contents" {
-                    if let Some(v) = *c {
-                        self.incref(v);
-                        return Ok(Some(v));
-                    }
-                    return Err(self.value_error("Cell is empty"));
-                }
-            }
-            Kind::Property { fget, .. } => {
-                if self.name_str(name) == "fget" {
-                    let v = fget.unwrap_or(self.none_ref());
+            Kind::Cell(c) if self.name_str(name) == "cell_contents" => {
+                if let Some(v) = *c {
                     self.incref(v);
                     return Ok(Some(v));
                 }
+                return Err(self.value_error("Cell is empty"));
             }
-            Kind::StaticMethod(f) | Kind::ClassMethod(f) => {
-                if name == self.n.func {
-                    let f = *f;
-                    self.incref(f);
-                    return Ok(Some(f));
-                }
+            Kind::Property { fget, .. } if self.name_str(name) == "fget" => {
+                let v = fget.unwrap_or(self.none_ref());
+                self.incref(v);
+                return Ok(Some(v));
+            }
+            Kind::StaticMethod(f) | Kind::ClassMethod(f) if name == self.n.func => {
+                let f = *f;
+                self.incref(f);
+                return Ok(Some(f));
             }
             Kind::Int(_) | Kind::Bool(_) | Kind::BigInt(_) | Kind::Float(_) => {
                 let n = self.name_str(name);
@@ -220,10 +218,10 @@ impl Vm {
             self.incref(cls);
             return Ok(Some(cls));
         }
-        if name == self.n.dict {
-            if let Kind::Instance(_) = self.kind(obj) {
-                return self.instance_dict(obj).map(Some);
-            }
+        if name == self.n.dict
+            && let Kind::Instance(_) = self.kind(obj)
+        {
+            return self.instance_dict(obj).map(Some);
         }
         match descr {
             Some(d) => self.bind(d, obj, cls).map(Some),
@@ -237,13 +235,23 @@ impl Vm {
             Kind::Function(_) => {
                 self.incref(d);
                 self.incref(obj);
-                self.alloc(Kind::Method { func: d, receiver: obj }, sizes::METHOD)
+                self.alloc(
+                    Kind::Method {
+                        func: d,
+                        receiver: obj,
+                    },
+                    sizes::METHOD,
+                )
             }
             Kind::Builtin(b) if b.receiver.is_none() => {
                 let (name, func) = (b.name, b.func);
                 self.incref(obj);
                 self.alloc(
-                    Kind::Builtin(crate::object::Builtin { name, func, receiver: Some(obj) }),
+                    Kind::Builtin(crate::object::Builtin {
+                        name,
+                        func,
+                        receiver: Some(obj),
+                    }),
                     sizes::BUILTIN,
                 )
             }
@@ -256,7 +264,13 @@ impl Vm {
                 let f = *f;
                 self.incref(f);
                 self.incref(cls);
-                self.alloc(Kind::Method { func: f, receiver: cls }, sizes::METHOD)
+                self.alloc(
+                    Kind::Method {
+                        func: f,
+                        receiver: cls,
+                    },
+                    sizes::METHOD,
+                )
             }
             _ => {
                 self.incref(d);
@@ -277,7 +291,14 @@ impl Vm {
                     let f = *f;
                     self.incref(f);
                     self.incref(cls);
-                    self.alloc(Kind::Method { func: f, receiver: cls }, sizes::METHOD).map(Some)
+                    self.alloc(
+                        Kind::Method {
+                            func: f,
+                            receiver: cls,
+                        },
+                        sizes::METHOD,
+                    )
+                    .map(Some)
                 }
                 _ => {
                     self.incref(v);
@@ -286,7 +307,9 @@ impl Vm {
             };
         }
         let n = self.n;
-        let Some(c) = self.class(cls) else { return Ok(None) };
+        let Some(c) = self.class(cls) else {
+            return Ok(None);
+        };
         if name == n.name {
             let s = c.name.clone();
             return self.new_string(s).map(Some);
@@ -337,10 +360,25 @@ impl Vm {
         Ok(None)
     }
 
-    fn super_getattr(&mut self, start: ObjRef, obj: ObjRef, name: NameId) -> PyResult<Option<ObjRef>> {
-        let objtype = if matches!(self.kind(obj), Kind::Class(_)) { obj } else { self.type_of(obj) };
-        let mro = self.class(objtype).map(|c| c.mro.clone()).unwrap_or_default();
-        let pos = mro.iter().position(|c| *c == start).map_or(mro.len(), |p| p + 1);
+    fn super_getattr(
+        &mut self,
+        start: ObjRef,
+        obj: ObjRef,
+        name: NameId,
+    ) -> PyResult<Option<ObjRef>> {
+        let objtype = if matches!(self.kind(obj), Kind::Class(_)) {
+            obj
+        } else {
+            self.type_of(obj)
+        };
+        let mro = self
+            .class(objtype)
+            .map(|c| c.mro.clone())
+            .unwrap_or_default();
+        let pos = mro
+            .iter()
+            .position(|c| *c == start)
+            .map_or(mro.len(), |p| p + 1);
         for c in mro.iter().skip(pos) {
             let v = self.class(*c).and_then(|k| k.attrs.get(name));
             if let Some(v) = v {
@@ -350,7 +388,14 @@ impl Vm {
                             let f = *f;
                             self.incref(f);
                             self.incref(obj);
-                            self.alloc(Kind::Method { func: f, receiver: obj }, sizes::METHOD).map(Some)
+                            self.alloc(
+                                Kind::Method {
+                                    func: f,
+                                    receiver: obj,
+                                },
+                                sizes::METHOD,
+                            )
+                            .map(Some)
                         }
                         _ => {
                             self.incref(v);
@@ -366,7 +411,9 @@ impl Vm {
 
     fn exception_attr(&mut self, e: ObjRef, name: NameId) -> PyResult<Option<ObjRef>> {
         let n = self.n;
-        let Some(st) = self.exc_state(e) else { return Ok(None) };
+        let Some(st) = self.exc_state(e) else {
+            return Ok(None);
+        };
         let v = if name == n.args {
             st.args
         } else if name == n.cause {
@@ -413,30 +460,29 @@ impl Vm {
     /// `obj.name = value` (borrowed value).
     pub fn setattr(&mut self, obj: ObjRef, name: NameId, value: ObjRef) -> PyResult<()> {
         let cls = self.type_of(obj);
-        if let Some(d) = self.lookup_in_mro(cls, name) {
-            if let Kind::Property { fset, .. } = self.kind(d) {
-                let Some(s) = *fset else {
-                    let msg = format!("can't set attribute '{}'", self.name_str(name));
-                    return Err(self.attribute_error(msg));
-                };
-                let r = self.call(s, &[obj, value], &[])?;
-                self.decref(r);
-                return Ok(());
-            }
+        if let Some(d) = self.lookup_in_mro(cls, name)
+            && let Kind::Property { fset, .. } = self.kind(d)
+        {
+            let Some(s) = *fset else {
+                let msg = format!("can't set attribute '{}'", self.name_str(name));
+                return Err(self.attribute_error(msg));
+            };
+            let r = self.call(s, &[obj, value], &[])?;
+            self.decref(r);
+            return Ok(());
         }
         if let Kind::Instance(i) = self.kind(obj) {
             let c = i.class;
-            if self.class(c).is_some_and(|k| k.slots.has_setattr) {
-                if let Some(m) = self.lookup_in_mro(c, self.n.setattr) {
-                    if matches!(self.kind(m), Kind::Function(_)) {
-                        self.incref(m);
-                        let n = self.name_obj(name);
-                        let r = self.call(m, &[obj, n, value], &[]);
-                        self.decref(m);
-                        self.decref(r?);
-                        return Ok(());
-                    }
-                }
+            if self.class(c).is_some_and(|k| k.slots.has_setattr)
+                && let Some(m) = self.lookup_in_mro(c, self.n.setattr)
+                && matches!(self.kind(m), Kind::Function(_))
+            {
+                self.incref(m);
+                let n = self.name_obj(name);
+                let r = self.call(m, &[obj, n, value], &[]);
+                self.decref(m);
+                self.decref(r?);
+                return Ok(());
             }
         }
         self.generic_setattr(obj, name, value)
@@ -446,7 +492,10 @@ impl Vm {
     pub fn generic_setattr(&mut self, obj: ObjRef, name: NameId, value: ObjRef) -> PyResult<()> {
         let n = self.n;
         let is_exc_field = matches!(self.kind(obj), Kind::Instance(i) if i.exc.is_some())
-            && (name == n.cause || name == n.context || name == n.args || name == n.suppress_context);
+            && (name == n.cause
+                || name == n.context
+                || name == n.args
+                || name == n.suppress_context);
         if is_exc_field {
             return self.set_exception_field(obj, name, value);
         }
@@ -474,9 +523,17 @@ impl Vm {
             Err(None) => {
                 self.decref(value);
                 let msg = if self.lookup_in_mro(self.type_of(obj), name).is_some() {
-                    format!("'{}' object attribute '{}' is read-only", self.type_name(obj), self.name_str(name))
+                    format!(
+                        "'{}' object attribute '{}' is read-only",
+                        self.type_name(obj),
+                        self.name_str(name)
+                    )
                 } else {
-                    format!("'{}' object has no attribute '{}'", self.type_name(obj), self.name_str(name))
+                    format!(
+                        "'{}' object has no attribute '{}'",
+                        self.type_name(obj),
+                        self.name_str(name)
+                    )
                 };
                 Err(self.attribute_error(msg))
             }
@@ -494,7 +551,11 @@ impl Vm {
             return Ok(());
         }
         self.incref(value);
-        let v = if none && name != n.args { None } else { Some(value) };
+        let v = if none && name != n.args {
+            None
+        } else {
+            Some(value)
+        };
         let old = match self.exc_state_mut(obj) {
             Some(st) => {
                 if name == n.cause {
@@ -518,13 +579,13 @@ impl Vm {
     /// `del obj.name`.
     pub fn delattr(&mut self, obj: ObjRef, name: NameId) -> PyResult<()> {
         let cls = self.type_of(obj);
-        if let Some(d) = self.lookup_in_mro(cls, name) {
-            if let Kind::Property { fdel: Some(fd), .. } = self.kind(d) {
-                let fd = *fd;
-                let r = self.call(fd, &[obj], &[])?;
-                self.decref(r);
-                return Ok(());
-            }
+        if let Some(d) = self.lookup_in_mro(cls, name)
+            && let Kind::Property { fdel: Some(fd), .. } = self.kind(d)
+        {
+            let fd = *fd;
+            let r = self.call(fd, &[obj], &[])?;
+            self.decref(r);
+            return Ok(());
         }
         let old = match self.heap.get_mut(obj).map(|o| &mut o.kind) {
             Some(Kind::Instance(i)) => i.attrs.remove(name),
@@ -556,7 +617,9 @@ impl Vm {
     /// method of `type(obj)` (new reference), `None` otherwise.
     pub fn load_method(&mut self, obj: ObjRef, name: NameId) -> PyResult<Option<ObjRef>> {
         let cls = self.type_of(obj);
-        let Some(d) = self.lookup_in_mro(cls, name) else { return Ok(None) };
+        let Some(d) = self.lookup_in_mro(cls, name) else {
+            return Ok(None);
+        };
         let plain = match self.kind(d) {
             Kind::Function(_) => true,
             Kind::Builtin(b) => b.receiver.is_none(),
@@ -565,10 +628,10 @@ impl Vm {
         if !plain {
             return Ok(None);
         }
-        if let Kind::Instance(i) = self.kind(obj) {
-            if i.attrs.get(name).is_some() {
-                return Ok(None);
-            }
+        if let Kind::Instance(i) = self.kind(obj)
+            && i.attrs.get(name).is_some()
+        {
+            return Ok(None);
         }
         if matches!(self.kind(obj), Kind::Class(_) | Kind::Module(_)) {
             return Ok(None);
@@ -594,7 +657,12 @@ impl Vm {
     }
 
     /// Call a class: built-in constructors, or instance creation plus `__init__`.
-    pub fn call_class(&mut self, cls: ObjRef, args: &[ObjRef], kwargs: &[(NameId, ObjRef)]) -> PyResult<ObjRef> {
+    pub fn call_class(
+        &mut self,
+        cls: ObjRef,
+        args: &[ObjRef],
+        kwargs: &[(NameId, ObjRef)],
+    ) -> PyResult<ObjRef> {
         let Some(c) = self.class(cls) else {
             return Err(self.type_error("not a class"));
         };
@@ -603,11 +671,11 @@ impl Vm {
         let mut ctor = None;
         let mro = c.mro.clone();
         for k in &mro {
-            if let Some(kc) = self.class(*k) {
-                if let Some(f) = kc.ctor {
-                    ctor = Some(f);
-                    break;
-                }
+            if let Some(kc) = self.class(*k)
+                && let Some(f) = kc.ctor
+            {
+                ctor = Some(f);
+                break;
             }
         }
         if let Layout::Builtin(_) = layout {
@@ -621,7 +689,9 @@ impl Vm {
             return Err(self.type_error("object() takes no arguments"));
         }
         // User __new__.
-        let user_new = self.lookup_in_mro(cls, self.n.new).filter(|m| matches!(self.kind(*m), Kind::Function(_) | Kind::StaticMethod(_)));
+        let user_new = self
+            .lookup_in_mro(cls, self.n.new)
+            .filter(|m| matches!(self.kind(*m), Kind::Function(_) | Kind::StaticMethod(_)));
         let inst = if let Some(nw) = user_new {
             let f = match self.kind(nw) {
                 Kind::StaticMethod(f) => *f,
@@ -671,7 +741,10 @@ impl Vm {
                 }
             }
             _ => {
-                if layout == Layout::Object && user_new.is_none() && (!args.is_empty() || !kwargs.is_empty()) {
+                if layout == Layout::Object
+                    && user_new.is_none()
+                    && (!args.is_empty() || !kwargs.is_empty())
+                {
                     self.decref(inst);
                     let msg = format!("{}() takes no arguments", self.class_name(cls));
                     return Err(self.type_error(msg));
@@ -682,14 +755,22 @@ impl Vm {
     }
 
     /// `type(name, (base,), ns)`: a class from a namespace dict.
-    pub fn new_class_from_ns(&mut self, name: &str, base: Option<ObjRef>, ns: ObjRef) -> PyResult<ObjRef> {
+    pub fn new_class_from_ns(
+        &mut self,
+        name: &str,
+        base: Option<ObjRef>,
+        ns: ObjRef,
+    ) -> PyResult<ObjRef> {
         let base = base.unwrap_or(self.t.object);
         let Some(bc) = self.class(base) else {
             return Err(self.type_error("bases must be types"));
         };
         let layout = match bc.layout {
             Layout::Builtin(_) if bc.ctor.is_some() && base != self.t.object => {
-                let msg = format!("pymm does not support subclassing the built-in type '{}'", bc.name);
+                let msg = format!(
+                    "pymm does not support subclassing the built-in type '{}'",
+                    bc.name
+                );
                 return Err(self.type_error(msg));
             }
             Layout::Builtin(_) => {
@@ -702,17 +783,19 @@ impl Vm {
         let mut qualname = name.to_string();
         let mut module = String::from("__main__");
         for (k, v) in self.dict_items(ns) {
-            let Some(id) = self.name_of_str(k) else { continue };
+            let Some(id) = self.name_of_str(k) else {
+                continue;
+            };
             if id == self.n.qualname {
                 if let Kind::Str(s) = self.kind(v) {
                     qualname = s.s.to_string();
                 }
                 continue;
             }
-            if id == self.n.module {
-                if let Kind::Str(s) = self.kind(v) {
-                    module = s.s.to_string();
-                }
+            if id == self.n.module
+                && let Kind::Str(s) = self.kind(v)
+            {
+                module = s.s.to_string();
             }
             if id == self.n.classcell {
                 continue;
@@ -726,7 +809,11 @@ impl Vm {
             Ok(r) => r,
             Err(_) => return Err(self.memory_error()),
         };
-        if let Some(crate::object::Obj { kind: Kind::Class(c), .. }) = self.heap.get_mut(r) {
+        if let Some(crate::object::Obj {
+            kind: Kind::Class(c),
+            ..
+        }) = self.heap.get_mut(r)
+        {
             c.qualname = qualname;
             c.module = module;
         }

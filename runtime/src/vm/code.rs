@@ -78,7 +78,11 @@ impl Vm {
         r
     }
 
-    fn materialize_code(&mut self, co: &Arc<CodeObject>, cache: &mut HashMap<Constant, ObjRef>) -> PyResult<ObjRef> {
+    fn materialize_code(
+        &mut self,
+        co: &Arc<CodeObject>,
+        cache: &mut HashMap<Constant, ObjRef>,
+    ) -> PyResult<ObjRef> {
         let mut consts = Vec::with_capacity(co.consts.len());
         for c in &co.consts {
             match self.materialize_const(c, cache) {
@@ -103,7 +107,11 @@ impl Vm {
         self.alloc(Kind::Code(Rc::new(code)), sizes::CODE)
     }
 
-    fn materialize_const(&mut self, c: &Constant, cache: &mut HashMap<Constant, ObjRef>) -> PyResult<ObjRef> {
+    fn materialize_const(
+        &mut self,
+        c: &Constant,
+        cache: &mut HashMap<Constant, ObjRef>,
+    ) -> PyResult<ObjRef> {
         if let Some(&r) = cache.get(c) {
             self.incref(r);
             return Ok(r);
@@ -117,8 +125,7 @@ impl Vm {
             Constant::Float(f) => self.new_float(*f)?,
             Constant::Str(s) => {
                 if c.is_identifier_like_str() && self.interning_on {
-                    let r = self.intern_str(s)?;
-                    r
+                    self.intern_str(s)?
                 } else {
                     self.new_str(s)?
                 }

@@ -42,7 +42,11 @@ impl Vm {
             self.heap.realloc_block(buf, want)
         } else {
             // dictresize/set_table_resize allocate the new table, then free the old.
-            let nb = if want == 0 { Ok(None) } else { self.heap.alloc_block(want).map(Some) };
+            let nb = if want == 0 {
+                Ok(None)
+            } else {
+                self.heap.alloc_block(want).map(Some)
+            };
             if let Some(b) = buf {
                 self.heap.free_block(b);
             }
@@ -140,14 +144,14 @@ impl Vm {
     pub fn dict_get(&mut self, d: ObjRef, key: ObjRef) -> PyResult<Option<ObjRef>> {
         let hash = self.hash(key)?;
         // Fast path: identical key on the first probes (interned names).
-        if let Some(t) = self.dict_table(d) {
-            if let Some(ix) = t.find_identity(key, hash) {
-                let v = t.value_at(ix);
-                if let Some(v) = v {
-                    self.incref(v);
-                }
-                return Ok(v);
+        if let Some(t) = self.dict_table(d)
+            && let Some(ix) = t.find_identity(key, hash)
+        {
+            let v = t.value_at(ix);
+            if let Some(v) = v {
+                self.incref(v);
             }
+            return Ok(v);
         }
         let ix = self.dict_find(d, key, hash)?;
         let v = ix.and_then(|ix| self.dict_table(d).and_then(|t| t.value_at(ix)));
@@ -160,6 +164,7 @@ impl Vm {
     /// `d[key] = value` (borrowed arguments).
     pub fn dict_set(&mut self, d: ObjRef, key: ObjRef, value: ObjRef) -> PyResult<()> {
         let hash = self.hash(key)?;
+        self.dict_maintain_tracking(d, key, value);
         let ix = match self.dict_table(d).and_then(|t| t.find_identity(key, hash)) {
             Some(ix) => Some(ix),
             None => self.dict_find(d, key, hash)?,
@@ -202,7 +207,9 @@ impl Vm {
     /// Remove `key`, returning its value (owned).
     pub fn dict_pop(&mut self, d: ObjRef, key: ObjRef) -> PyResult<Option<ObjRef>> {
         let hash = self.hash(key)?;
-        let Some(ix) = self.dict_find(d, key, hash)? else { return Ok(None) };
+        let Some(ix) = self.dict_find(d, key, hash)? else {
+            return Ok(None);
+        };
         let removed = match self.heap.get_mut(d).map(|o| &mut o.kind) {
             Some(Kind::Dict(dd)) => dd.table.remove_at(ix),
             _ => None,
@@ -415,41 +422,128 @@ impl Vm {
         Ok(())
     }
 
-    /// `list.extend(iterable)` (growing as `list_extend` does).
+    /// `list.extend(iterable)` (growing as `list_extend` does: an empty
+    /// list is preallocated from the length hint, rounded up to even, as
+    /// `list_preallocate_exact`; otherwise `list_resize` per batch or item).
     pub fn list_extend(&mut self, l: ObjRef, it: ObjRef) -> PyResult<()> {
-        let items = if matches!(self.kind(it), Kind::List(_) | Kind::Tuple(_)) {
+        let empty_buf = matches!(self.kind(l), Kind::List(li) if li.buf.is_none());
+        if matches!(self.kind(it), Kind::List(_) | Kind::Tuple(_)) {
             let v = self.seq_items(it);
+            if v.is_empty() {
+                return Ok(());
+            }
             for i in &v {
                 self.incref(*i);
             }
             let n = self.seq_len(l);
-            if let Err(e) = self.list_resize(l, n + v.len()) {
+            let r = if empty_buf {
+                self.list_preallocate(l, v.len())
+            } else {
+                self.list_resize(l, n + v.len())
+            };
+            if let Err(e) = r {
                 for i in v {
                     self.decref(i);
                 }
                 return Err(e);
             }
-            v
-        } else {
-            let v = self.collect(it)?;
-            for x in &v {
-                let n = self.seq_len(l);
-                if let Err(e) = self.list_resize(l, n + 1) {
-                    for i in v {
-                        self.decref(i);
-                    }
-                    return Err(e);
-                }
-                if let Some(Kind::List(li)) = self.heap.get_mut(l).map(|o| &mut o.kind) {
-                    li.items.push(*x);
-                }
+            if let Some(Kind::List(li)) = self.heap.get_mut(l).map(|o| &mut o.kind) {
+                li.items.extend(v);
             }
             return Ok(());
+        }
+        let hint = self.length_hint(it);
+        let iter = self.get_iter(it)?;
+        if empty_buf {
+            let h = hint.unwrap_or(8);
+            if h > 0
+                && let Err(e) = self.list_preallocate(l, h)
+            {
+                self.decref(iter);
+                return Err(e);
+            }
+        }
+        loop {
+            match self.iter_next(iter) {
+                Ok(Some(x)) => {
+                    let n = self.seq_len(l);
+                    let full =
+                        matches!(self.kind(l), Kind::List(li) if li.items.len() >= li.allocated);
+                    if full && let Err(e) = self.list_resize(l, n + 1) {
+                        self.decref(x);
+                        self.decref(iter);
+                        return Err(e);
+                    }
+                    if let Some(Kind::List(li)) = self.heap.get_mut(l).map(|o| &mut o.kind) {
+                        li.items.push(x);
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    self.decref(iter);
+                    return Err(e);
+                }
+            }
+        }
+        self.decref(iter);
+        // Shrink the over-estimate, as list_extend's final list_resize does.
+        let (n, alloc) = match self.kind(l) {
+            Kind::List(li) => (li.items.len(), li.allocated),
+            _ => (0, 0),
         };
-        if let Some(Kind::List(li)) = self.heap.get_mut(l).map(|o| &mut o.kind) {
-            li.items.extend(items);
+        if n < alloc {
+            self.list_resize(l, n)?;
         }
         Ok(())
+    }
+
+    /// `list_preallocate_exact`: room for `n` items, rounded up to even.
+    fn list_preallocate(&mut self, l: ObjRef, n: usize) -> PyResult<()> {
+        if let Some(Kind::List(li)) = self.heap.get_mut(l).map(|o| &mut o.kind) {
+            li.allocated = (n + 1) & !1;
+        }
+        self.sync_buf(l)
+    }
+
+    /// `PyObject_LengthHint`: the length of sized iterables and of the
+    /// built-in iterators over them; `None` when unknown.
+    pub fn length_hint(&mut self, it: ObjRef) -> Option<usize> {
+        match self.kind(it) {
+            Kind::List(_)
+            | Kind::Tuple(_)
+            | Kind::Str(_)
+            | Kind::Dict(_)
+            | Kind::Set(_)
+            | Kind::FrozenSet(_)
+            | Kind::Range { .. }
+            | Kind::DictViewObj { .. }
+            | Kind::Bytes(_) => match self.len(it) {
+                Ok(n) => Some(n),
+                Err(e) => {
+                    self.drop_err(e);
+                    None
+                }
+            },
+            Kind::Iter(k) => match &**k {
+                IterKind::Range { cur, stop, step } => {
+                    Some(super::subscript::range_len(*cur, *stop, *step))
+                }
+                IterKind::Seq { seq, idx } => {
+                    let (seq, idx) = (*seq, *idx);
+                    if matches!(self.kind(seq), Kind::Instance(_)) {
+                        return None;
+                    }
+                    Some(self.seq_len(seq).saturating_sub(idx))
+                }
+                IterKind::Dict { dict, len, .. } => {
+                    let _ = dict;
+                    Some(*len)
+                }
+                IterKind::Set { len, .. } => Some(*len),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// Replace a list's items wholesale (owned items), resizing as CPython would.
@@ -531,7 +625,9 @@ impl Vm {
     /// `s.discard(key)`: whether it was present.
     pub fn set_discard(&mut self, s: ObjRef, key: ObjRef) -> PyResult<bool> {
         let hash = self.hash(key)?;
-        let Some(slot) = self.set_find(s, key, hash)? else { return Ok(false) };
+        let Some(slot) = self.set_find(s, key, hash)? else {
+            return Ok(false);
+        };
         let k = match self.heap.get_mut(s).map(|o| &mut o.kind) {
             Some(Kind::Set(so)) => so.table.remove_slot(slot),
             _ => None,
@@ -573,7 +669,9 @@ impl Vm {
 
     /// Keys of a set (borrowed).
     pub fn set_keys(&self, s: ObjRef) -> Vec<ObjRef> {
-        self.set_table(s).map(|t| t.iter().map(|(k, _)| k).collect()).unwrap_or_default()
+        self.set_table(s)
+            .map(|t| t.iter().map(|(k, _)| k).collect())
+            .unwrap_or_default()
     }
 
     /// Remove every element.
@@ -592,16 +690,21 @@ impl Vm {
     /// A new set (or frozenset, like `like`) from an iterable.
     pub fn set_from(&mut self, it: Option<ObjRef>, frozen: bool) -> PyResult<ObjRef> {
         let s = self.new_set(frozen)?;
-        if let Some(it) = it {
-            if let Err(e) = self.set_update(s, it) {
-                self.decref(s);
-                return Err(e);
-            }
+        if let Some(it) = it
+            && let Err(e) = self.set_update(s, it)
+        {
+            self.decref(s);
+            return Err(e);
         }
         Ok(s)
     }
 
-    pub(crate) fn set_binop(&mut self, op: crate::compile::code::BinaryOperator, a: ObjRef, b: ObjRef) -> PyResult<ObjRef> {
+    pub(crate) fn set_binop(
+        &mut self,
+        op: crate::compile::code::BinaryOperator,
+        a: ObjRef,
+        b: ObjRef,
+    ) -> PyResult<ObjRef> {
         use crate::compile::code::BinaryOperator as B;
         let frozen = matches!(self.kind(a), Kind::FrozenSet(_));
         let r = self.new_set(frozen)?;
@@ -652,7 +755,12 @@ impl Vm {
         }
     }
 
-    pub(crate) fn set_compare(&mut self, op: crate::compile::code::ComparisonOperator, a: ObjRef, b: ObjRef) -> PyResult<bool> {
+    pub(crate) fn set_compare(
+        &mut self,
+        op: crate::compile::code::ComparisonOperator,
+        a: ObjRef,
+        b: ObjRef,
+    ) -> PyResult<bool> {
         use crate::compile::code::ComparisonOperator as C;
         let la = self.set_table(a).map_or(0, |t| t.len());
         let lb = self.set_table(b).map_or(0, |t| t.len());
@@ -687,19 +795,44 @@ impl Vm {
                     IterKind::StrChars { s: v, byte: 0 }
                 }
             }
-            Kind::Dict(d) => IterKind::Dict { dict: v, idx: 0, what: DictView::Keys, len: d.table.len() },
+            Kind::Dict(d) => IterKind::Dict {
+                dict: v,
+                idx: 0,
+                what: DictView::Keys,
+                len: d.table.len(),
+            },
             Kind::DictViewObj { dict, what } => {
                 let (dict, what) = (*dict, *what);
                 self.incref(dict);
                 let len = self.dict_len(dict);
-                return self.alloc(Kind::Iter(Box::new(IterKind::Dict { dict, idx: 0, what, len })), sizes::ITER);
+                return self.alloc(
+                    Kind::Iter(Box::new(IterKind::Dict {
+                        dict,
+                        idx: 0,
+                        what,
+                        len,
+                    })),
+                    sizes::ITER,
+                );
             }
-            Kind::Set(s) | Kind::FrozenSet(s) => IterKind::Set { set: v, slot: 0, len: s.table.len() },
+            Kind::Set(s) | Kind::FrozenSet(s) => IterKind::Set {
+                set: v,
+                slot: 0,
+                len: s.table.len(),
+            },
             Kind::Range { start, stop, step } => {
                 let (a, b, c) = (self.num(*start), self.num(*stop), self.num(*step));
                 let it = match (a, b, c) {
-                    (Some(Num::I(a)), Some(Num::I(b)), Some(Num::I(c))) => IterKind::Range { cur: a, stop: b, step: c },
-                    (Some(a), Some(b), Some(c)) => IterKind::BigRange { cur: num_big(&a), stop: num_big(&b), step: num_big(&c) },
+                    (Some(Num::I(a)), Some(Num::I(b)), Some(Num::I(c))) => IterKind::Range {
+                        cur: a,
+                        stop: b,
+                        step: c,
+                    },
+                    (Some(a), Some(b), Some(c)) => IterKind::BigRange {
+                        cur: num_big(&a),
+                        stop: num_big(&b),
+                        step: num_big(&c),
+                    },
                     _ => IterKind::Exhausted,
                 };
                 return self.alloc(Kind::Iter(Box::new(it)), sizes::ITER);
@@ -719,7 +852,10 @@ impl Vm {
                 if self.lookup_in_mro(cls, self.n.getitem).is_some() {
                     // The old sequence protocol: index until IndexError.
                     self.incref(v);
-                    return self.alloc(Kind::Iter(Box::new(IterKind::Seq { seq: v, idx: 0 })), sizes::ITER);
+                    return self.alloc(
+                        Kind::Iter(Box::new(IterKind::Seq { seq: v, idx: 0 })),
+                        sizes::ITER,
+                    );
                 }
                 let msg = format!("'{}' object is not iterable", self.type_name(v));
                 return Err(self.type_error(msg));
@@ -769,7 +905,12 @@ impl Vm {
                     s
                 }
                 IterKind::StrChars { s, byte } => Snap::StrChars(*s, *byte),
-                IterKind::Dict { dict, idx, what, len } => Snap::Dict(*dict, *idx, *what, *len),
+                IterKind::Dict {
+                    dict,
+                    idx,
+                    what,
+                    len,
+                } => Snap::Dict(*dict, *idx, *what, *len),
                 IterKind::Set { set, slot, len } => Snap::Set(*set, *slot, *len),
                 IterKind::Exhausted => return Ok(None),
                 _ => Snap::Other,
@@ -780,7 +921,11 @@ impl Vm {
             Snap::Seq(seq, i) => match self.heap.kind(seq) {
                 Kind::List(l) => l.items.get(i).map_or(Step::Done, |v| Step::Yield(*v)),
                 Kind::Tuple(t) => t.get(i).map_or(Step::Done, |v| Step::Yield(*v)),
-                Kind::Str(s) => s.s.as_bytes().get(i).map_or(Step::Done, |b| Step::Char(*b as char)),
+                Kind::Str(s) => {
+                    s.s.as_bytes()
+                        .get(i)
+                        .map_or(Step::Done, |b| Step::Char(*b as char))
+                }
                 Kind::Bytes(b) => b.get(i).map_or(Step::Done, |b| Step::Int(i64::from(*b))),
                 Kind::Instance(_) => Step::Python,
                 _ => Step::Done,
@@ -792,10 +937,10 @@ impl Vm {
                 };
                 match c {
                     Some(c) => {
-                        if let Some(Kind::Iter(k)) = self.heap.get_mut(it).map(|o| &mut o.kind) {
-                            if let IterKind::StrChars { byte, .. } = &mut **k {
-                                *byte += c.len_utf8();
-                            }
+                        if let Some(Kind::Iter(k)) = self.heap.get_mut(it).map(|o| &mut o.kind)
+                            && let IterKind::StrChars { byte, .. } = &mut **k
+                        {
+                            *byte += c.len_utf8();
                         }
                         Step::Char(c)
                     }
@@ -822,26 +967,28 @@ impl Vm {
                     }
                     _ => Step::Done,
                 };
-                if let Some(Kind::Iter(k)) = self.heap.get_mut(it).map(|o| &mut o.kind) {
-                    if let IterKind::Dict { idx, .. } = &mut **k {
-                        *idx = i;
-                    }
+                if let Some(Kind::Iter(k)) = self.heap.get_mut(it).map(|o| &mut o.kind)
+                    && let IterKind::Dict { idx, .. } = &mut **k
+                {
+                    *idx = i;
                 }
                 res
             }
             Snap::Set(s, sl, len) => {
                 let (res, next) = match self.heap.kind(s) {
-                    Kind::Set(so) | Kind::FrozenSet(so) if so.table.len() != len => (Step::Changed("set"), sl),
+                    Kind::Set(so) | Kind::FrozenSet(so) if so.table.len() != len => {
+                        (Step::Changed("set"), sl)
+                    }
                     Kind::Set(so) | Kind::FrozenSet(so) => match so.table.next_from(sl) {
                         Some((slot, k)) => (Step::Yield(k), slot + 1),
                         None => (Step::Done, sl),
                     },
                     _ => (Step::Done, sl),
                 };
-                if let Some(Kind::Iter(k)) = self.heap.get_mut(it).map(|o| &mut o.kind) {
-                    if let IterKind::Set { slot, .. } = &mut **k {
-                        *slot = next;
-                    }
+                if let Some(Kind::Iter(k)) = self.heap.get_mut(it).map(|o| &mut o.kind)
+                    && let IterKind::Set { slot, .. } = &mut **k
+                {
+                    *slot = next;
                 }
                 res
             }
@@ -869,7 +1016,9 @@ impl Vm {
                 self.exhaust(it);
                 Ok(None)
             }
-            Step::Changed(what) => Err(self.runtime_error(format!("{what} changed size during iteration"))),
+            Step::Changed(what) => {
+                Err(self.runtime_error(format!("{what} changed size during iteration")))
+            }
             Step::Gen => match self.gen_resume(it, None, None)? {
                 crate::builtins::GenStep::Yielded(v) => Ok(Some(v)),
                 crate::builtins::GenStep::Returned(v) => {
@@ -912,7 +1061,10 @@ impl Vm {
                     self.decref(i);
                     return match r {
                         Ok(v) => Ok(Some(v)),
-                        Err(e) if self.err_matches(&e, self.t.index_error) || self.err_matches(&e, self.t.stop_iteration) => {
+                        Err(e)
+                            if self.err_matches(&e, self.t.index_error)
+                                || self.err_matches(&e, self.t.stop_iteration) =>
+                        {
                             self.drop_err(e);
                             self.exhaust(it);
                             Ok(None)
@@ -934,10 +1086,10 @@ impl Vm {
                         return Ok(None);
                     };
                     let next = i.checked_sub(1);
-                    if let Some(Kind::Iter(k)) = self.heap.get_mut(it).map(|o| &mut o.kind) {
-                        if let IterKind::Reversed { idx, .. } = &mut **k {
-                            *idx = next;
-                        }
+                    if let Some(Kind::Iter(k)) = self.heap.get_mut(it).map(|o| &mut o.kind)
+                        && let IterKind::Reversed { idx, .. } = &mut **k
+                    {
+                        *idx = next;
                     }
                     if i >= self.len_of_seq_like(seq)? {
                         self.exhaust(it);
@@ -950,15 +1102,19 @@ impl Vm {
                 }
                 IterKind::BigRange { cur, stop, step } => {
                     use num_traits::Signed;
-                    let more = if step.is_positive() { cur < stop } else { cur > stop };
+                    let more = if step.is_positive() {
+                        cur < stop
+                    } else {
+                        cur > stop
+                    };
                     if !more {
                         return Ok(None);
                     }
                     let v = cur.clone();
-                    if let Some(Kind::Iter(k)) = self.heap.get_mut(it).map(|o| &mut o.kind) {
-                        if let IterKind::BigRange { cur, step, .. } = &mut **k {
-                            *cur += step.clone();
-                        }
+                    if let Some(Kind::Iter(k)) = self.heap.get_mut(it).map(|o| &mut o.kind)
+                        && let IterKind::BigRange { cur, step, .. } = &mut **k
+                    {
+                        *cur += step.clone();
                     }
                     return self.new_bigint(v).map(Some);
                 }
@@ -993,11 +1149,11 @@ impl Vm {
                     return Ok(None);
                 };
                 let mut count = 0;
-                if let Some(Kind::Iter(k)) = self.heap.get_mut(it).map(|o| &mut o.kind) {
-                    if let IterKind::Enumerate { count: c, .. } = &mut **k {
-                        count = *c;
-                        *c += 1;
-                    }
+                if let Some(Kind::Iter(k)) = self.heap.get_mut(it).map(|o| &mut o.kind)
+                    && let IterKind::Enumerate { count: c, .. } = &mut **k
+                {
+                    count = *c;
+                    *c += 1;
                 }
                 let i = match self.new_int(count) {
                     Ok(i) => i,
@@ -1116,8 +1272,17 @@ impl Vm {
     /// (`before = n`, `after = Some(k)`): first items, a list, last items.
     pub fn unpack(&mut self, seq: ObjRef, n: usize, after: Option<usize>) -> PyResult<Vec<ObjRef>> {
         let items = match self.kind(seq) {
-            Kind::List(_) | Kind::Tuple(_) | Kind::Str(_) | Kind::Dict(_) | Kind::Set(_) | Kind::FrozenSet(_)
-            | Kind::Range { .. } | Kind::Iter(_) | Kind::Generator(_) | Kind::Instance(_) | Kind::DictViewObj { .. }
+            Kind::List(_)
+            | Kind::Tuple(_)
+            | Kind::Str(_)
+            | Kind::Dict(_)
+            | Kind::Set(_)
+            | Kind::FrozenSet(_)
+            | Kind::Range { .. }
+            | Kind::Iter(_)
+            | Kind::Generator(_)
+            | Kind::Instance(_)
+            | Kind::DictViewObj { .. }
             | Kind::Bytes(_) => self.collect(seq)?,
             _ => {
                 let msg = format!("cannot unpack non-iterable {} object", self.type_name(seq));
@@ -1134,7 +1299,9 @@ impl Vm {
                     return Err(if got > n {
                         self.value_error(format!("too many values to unpack (expected {n})"))
                     } else {
-                        self.value_error(format!("not enough values to unpack (expected {n}, got {got})"))
+                        self.value_error(format!(
+                            "not enough values to unpack (expected {n}, got {got})"
+                        ))
                     });
                 }
                 Ok(items)
@@ -1169,7 +1336,10 @@ impl Vm {
                 self.xdecref(v);
                 Ok(v.is_some())
             }
-            Kind::DictViewObj { dict, what: DictView::Keys } => {
+            Kind::DictViewObj {
+                dict,
+                what: DictView::Keys,
+            } => {
                 let d = *dict;
                 let v = self.dict_get(d, item)?;
                 self.xdecref(v);
@@ -1187,7 +1357,10 @@ impl Vm {
             Kind::Str(s) => match self.kind(item) {
                 Kind::Str(sub) => Ok(s.s.contains(&*sub.s)),
                 _ => {
-                    let msg = format!("'in <string>' requires string as left operand, not {}", self.type_name(item));
+                    let msg = format!(
+                        "'in <string>' requires string as left operand, not {}",
+                        self.type_name(item)
+                    );
                     Err(self.type_error(msg))
                 }
             },
@@ -1210,7 +1383,11 @@ impl Vm {
                 let (a, b, c) = (self.num(*start), self.num(*stop), self.num(*step));
                 match (a, b, c, self.num(item)) {
                     (Some(Num::I(a)), Some(Num::I(b)), Some(Num::I(c)), Some(Num::I(x))) => {
-                        let inside = if c > 0 { a <= x && x < b } else { b < x && x <= a };
+                        let inside = if c > 0 {
+                            a <= x && x < b
+                        } else {
+                            b < x && x <= a
+                        };
                         Ok(inside && (x - a) % c == 0)
                     }
                     _ => self.contains_by_iter(container, item),
@@ -1238,7 +1415,10 @@ impl Vm {
             Ok(it) => it,
             Err(e) => {
                 self.drop_err(e);
-                let msg = format!("argument of type '{}' is not iterable", self.type_name(container));
+                let msg = format!(
+                    "argument of type '{}' is not iterable",
+                    self.type_name(container)
+                );
                 return Err(self.type_error(msg));
             }
         };

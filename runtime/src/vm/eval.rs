@@ -32,14 +32,23 @@ macro_rules! pop {
     ($f:expr) => {
         match $f.stack.pop() {
             Some(Some(v)) => v,
-            _ => return Err(PyErr::Abort(Abort::Internal("value stack underflow".into()))),
+            _ => {
+                return Err(PyErr::Abort(Abort::Internal(
+                    "value stack underflow".into(),
+                )))
+            }
         }
     };
 }
 
 impl Vm {
     /// Call any callable with borrowed arguments; returns a new reference.
-    pub fn call(&mut self, f: ObjRef, args: &[ObjRef], kwargs: &[(NameId, ObjRef)]) -> PyResult<ObjRef> {
+    pub fn call(
+        &mut self,
+        f: ObjRef,
+        args: &[ObjRef],
+        kwargs: &[(NameId, ObjRef)],
+    ) -> PyResult<ObjRef> {
         match self.kind(f) {
             Kind::Function(_) => {
                 let frame = self.make_frame(f, args, kwargs)?;
@@ -63,7 +72,8 @@ impl Vm {
             _ => {
                 let cls = self.type_of(f);
                 match self.lookup_in_mro(cls, self.n.call) {
-                    Some(m) if !matches!(self.kind(cls), Kind::Class(c) if matches!(c.layout, crate::object::Layout::Builtin(_))) => {
+                    Some(m) if !matches!(self.kind(cls), Kind::Class(c) if matches!(c.layout, crate::object::Layout::Builtin(_))) =>
+                    {
                         self.incref(m);
                         let mut v = Vec::with_capacity(args.len() + 1);
                         v.push(f);
@@ -104,7 +114,9 @@ impl Vm {
             FrameExit::Yield(v, f) => {
                 self.release_frame(f);
                 self.decref(v);
-                Err(PyErr::Abort(Abort::Internal("yield outside a generator".into())))
+                Err(PyErr::Abort(Abort::Internal(
+                    "yield outside a generator".into(),
+                )))
             }
         }
     }
@@ -145,7 +157,9 @@ impl Vm {
                         return Ok(FrameExit::Return(v));
                     }
                     let Some(caller) = self.frames.pop() else {
-                        return Err(PyErr::Abort(Abort::Internal("frame stack underflow".into())));
+                        return Err(PyErr::Abort(Abort::Internal(
+                            "frame stack underflow".into(),
+                        )));
                     };
                     let done = std::mem::replace(&mut frame, caller);
                     self.release_frame(done);
@@ -156,7 +170,8 @@ impl Vm {
                     return Ok(FrameExit::Yield(v, frame));
                 }
                 Err(e) => {
-                    let reraise = matches!(frame.code.instrs.get(frame.lasti), Some(Instr::Reraise));
+                    let reraise =
+                        matches!(frame.code.instrs.get(frame.lasti), Some(Instr::Reraise));
                     match self.unwind(&mut frame, e, base, reraise) {
                         Ok(()) => {}
                         Err(e) => return Err(e),
@@ -169,7 +184,13 @@ impl Vm {
     /// Find a handler for `e` in `frame` or its callers (down to `base`).
     /// `Ok` continues execution at the handler; `Err` leaves the loop (the
     /// base frame has been released and the depth restored).
-    fn unwind(&mut self, frame: &mut Box<Frame>, e: PyErr, base: usize, mut reraise: bool) -> Result<(), PyErr> {
+    fn unwind(
+        &mut self,
+        frame: &mut Box<Frame>,
+        e: PyErr,
+        base: usize,
+        mut reraise: bool,
+    ) -> Result<(), PyErr> {
         let exc = match e {
             PyErr::Exc(x) => x,
             abort => {
@@ -181,7 +202,9 @@ impl Vm {
                         self.release_frame(f);
                         return Err(abort);
                     }
-                    let Some(caller) = self.frames.pop() else { return Err(abort) };
+                    let Some(caller) = self.frames.pop() else {
+                        return Err(abort);
+                    };
                     let done = std::mem::replace(frame, caller);
                     self.release_frame(done);
                 }
@@ -213,14 +236,32 @@ impl Vm {
             self.depth -= 1;
             if self.frames.len() == base {
                 let f = std::mem::replace(frame, self.dummy_frame());
-                self.release_frame(f);
+                self.keep_frame_in_traceback(exc, f);
                 return Err(PyErr::Exc(exc));
             }
             let Some(caller) = self.frames.pop() else {
                 return Err(PyErr::Exc(exc));
             };
             let done = std::mem::replace(frame, caller);
-            self.release_frame(done);
+            self.keep_frame_in_traceback(exc, done);
+        }
+    }
+
+    /// A frame an exception propagated out of: its value stack is cleared,
+    /// its locals stay alive as long as the exception (CPython's traceback
+    /// holds the frame object).
+    fn keep_frame_in_traceback(&mut self, exc: ObjRef, mut f: Box<Frame>) {
+        let stack = std::mem::take(&mut f.stack);
+        for v in stack.into_iter().flatten() {
+            self.decref(v);
+        }
+        if f.code.co.kind == crate::compile::code::CodeKind::Module || f.is_generator {
+            self.release_frame(f);
+            return;
+        }
+        match self.exc_state_mut(exc) {
+            Some(st) => st.frames.push(f),
+            None => self.release_frame(f),
         }
     }
 
@@ -248,18 +289,23 @@ impl Vm {
         loop {
             let ip = f.ip;
             let Some(&instr) = instrs.get(ip) else {
-                return Err(PyErr::Abort(Abort::Internal("instruction index out of range".into())));
+                return Err(PyErr::Abort(Abort::Internal(
+                    "instruction index out of range".into(),
+                )));
             };
             f.lasti = ip;
             f.ip = ip + 1;
             self.steps += 1;
-            if let Some(max) = self.limits.max_steps {
-                if self.steps > max {
-                    return Err(PyErr::Abort(Abort::StepLimit(max)));
-                }
+            if let Some(max) = self.limits.max_steps
+                && self.steps > max
+            {
+                return Err(PyErr::Abort(Abort::StepLimit(max)));
             }
             if let Some(a) = self.abort.take() {
                 return Err(PyErr::Abort(a));
+            }
+            if self.gc_pending.is_some() {
+                self.run_pending_gc();
             }
             match instr {
                 Instr::Nop => {}
@@ -283,7 +329,11 @@ impl Vm {
                     }
                 }
                 Instr::LoadConst(i) => {
-                    let v = code.consts.get(i as usize).copied().unwrap_or(self.none_ref());
+                    let v = code
+                        .consts
+                        .get(i as usize)
+                        .copied()
+                        .unwrap_or(self.none_ref());
                     self.incref(v);
                     f.stack.push(Some(v));
                 }
@@ -344,7 +394,11 @@ impl Vm {
                     }
                 }
                 Instr::LoadClassDeref(i) => {
-                    let name = code.co.cell_name(i).cloned().unwrap_or_else(|| std::sync::Arc::from(""));
+                    let name = code
+                        .co
+                        .cell_name(i)
+                        .cloned()
+                        .unwrap_or_else(|| std::sync::Arc::from(""));
                     let id = self.intern_name(&name);
                     let mut found = None;
                     if let Some(l) = f.locals {
@@ -381,7 +435,8 @@ impl Vm {
                 }
                 Instr::StoreGlobal(i) => {
                     let v = pop!(f);
-                    let key = self.name_obj(code.names.get(i as usize).copied().unwrap_or(NameId(0)));
+                    let key =
+                        self.name_obj(code.names.get(i as usize).copied().unwrap_or(NameId(0)));
                     let r = self.dict_set(f.globals, key, v);
                     self.decref(v);
                     r?;
@@ -409,7 +464,8 @@ impl Vm {
                 }
                 Instr::StoreName(i) => {
                     let v = pop!(f);
-                    let key = self.name_obj(code.names.get(i as usize).copied().unwrap_or(NameId(0)));
+                    let key =
+                        self.name_obj(code.names.get(i as usize).copied().unwrap_or(NameId(0)));
                     let target = f.locals.unwrap_or(f.globals);
                     let r = self.dict_set(target, key, v);
                     self.decref(v);
@@ -581,10 +637,10 @@ impl Vm {
                     f.stack.push(Some(d));
                     let mut res = Ok(());
                     for kv in items.chunks(2) {
-                        if let [k, v] = kv {
-                            if res.is_ok() {
-                                res = self.dict_set(d, *k, *v);
-                            }
+                        if let [k, v] = kv
+                            && res.is_ok()
+                        {
+                            res = self.dict_set(d, *k, *v);
                         }
                     }
                     for it in items {
@@ -678,7 +734,10 @@ impl Vm {
                         f.stack.push(Some(it));
                     }
                 }
-                Instr::FormatValue { conversion, has_spec } => {
+                Instr::FormatValue {
+                    conversion,
+                    has_spec,
+                } => {
                     let spec = if has_spec { Some(pop!(f)) } else { None };
                     let v = pop!(f);
                     let r = self.format_value(v, conversion, spec);
@@ -750,7 +809,11 @@ impl Vm {
                     return self.do_call(f, callable, None, args, Some(kwnames));
                 }
                 Instr::CallMethod(n) | Instr::CallMethodKw(n) => {
-                    let kwnames = if matches!(instr, Instr::CallMethodKw(_)) { Some(pop!(f)) } else { None };
+                    let kwnames = if matches!(instr, Instr::CallMethodKw(_)) {
+                        Some(pop!(f))
+                    } else {
+                        None
+                    };
                     let args = self.pop_n(f, n as usize)?;
                     let self_or_callable = pop!(f);
                     let meth = f.stack.pop().flatten();
@@ -788,9 +851,21 @@ impl Vm {
                 }
                 Instr::MakeFunction(flags) => {
                     let code_obj = pop!(f);
-                    let closure = if flags.has(MakeFunctionFlags::CLOSURE) { Some(pop!(f)) } else { None };
-                    let kwdefaults = if flags.has(MakeFunctionFlags::KWDEFAULTS) { Some(pop!(f)) } else { None };
-                    let defaults = if flags.has(MakeFunctionFlags::DEFAULTS) { Some(pop!(f)) } else { None };
+                    let closure = if flags.has(MakeFunctionFlags::CLOSURE) {
+                        Some(pop!(f))
+                    } else {
+                        None
+                    };
+                    let kwdefaults = if flags.has(MakeFunctionFlags::KWDEFAULTS) {
+                        Some(pop!(f))
+                    } else {
+                        None
+                    };
+                    let defaults = if flags.has(MakeFunctionFlags::DEFAULTS) {
+                        Some(pop!(f))
+                    } else {
+                        None
+                    };
                     let r = self.make_function(code_obj, f.globals, defaults, kwdefaults, closure);
                     self.decref(code_obj);
                     self.xdecref(closure);
@@ -824,7 +899,10 @@ impl Vm {
                     let v = pop!(f);
                     let recv = self.peek(f, 1)?;
                     let r = if self.is_none(v) || !matches!(self.kind(recv), Kind::Generator(_)) {
-                        self.iter_next(recv).map(|o| o.map(super::super::builtins::GenStep::Yielded).unwrap_or(super::super::builtins::GenStep::Returned(None)))
+                        self.iter_next(recv).map(|o| {
+                            o.map(super::super::builtins::GenStep::Yielded)
+                                .unwrap_or(super::super::builtins::GenStep::Returned(None))
+                        })
                     } else {
                         self.gen_send(recv, v)
                     };
@@ -857,7 +935,11 @@ impl Vm {
                 }
                 Instr::PopExcept => {
                     let prev = pop!(f);
-                    let old = if self.is_none(prev) { self.exc_info.take() } else { self.exc_info.replace(prev) };
+                    let old = if self.is_none(prev) {
+                        self.exc_info.take()
+                    } else {
+                        self.exc_info.replace(prev)
+                    };
                     self.xdecref(old);
                 }
                 Instr::CheckExcMatch => {
@@ -906,7 +988,11 @@ impl Vm {
                                 _ => "?".into(),
                             };
                             let c = self.t.import_error;
-                            let msg = format!("cannot import name '{}' from '{}' (unknown location)", self.name_str(name), mname);
+                            let msg = format!(
+                                "cannot import name '{}' from '{}' (unknown location)",
+                                self.name_str(name),
+                                mname
+                            );
                             return Err(self.err(c, msg));
                         }
                     }
@@ -926,27 +1012,50 @@ impl Vm {
             .len()
             .checked_sub(n)
             .and_then(|i| f.stack.get(i).copied().flatten())
-            .ok_or(PyErr::Abort(Abort::Internal("value stack underflow".into())))
+            .ok_or(PyErr::Abort(Abort::Internal(
+                "value stack underflow".into(),
+            )))
     }
 
     fn pop_n(&self, f: &mut Frame, n: usize) -> PyResult<Vec<ObjRef>> {
         let Some(start) = f.stack.len().checked_sub(n) else {
-            return Err(PyErr::Abort(Abort::Internal("value stack underflow".into())));
+            return Err(PyErr::Abort(Abort::Internal(
+                "value stack underflow".into(),
+            )));
         };
         Ok(f.stack.drain(start..).flatten().collect())
     }
 
     fn unbound_local(&mut self, code: &super::code::Code, i: u32) -> PyErr {
-        let name = code.co.varnames.get(i as usize).cloned().unwrap_or_else(|| std::sync::Arc::from("?"));
+        let name = code
+            .co
+            .varnames
+            .get(i as usize)
+            .cloned()
+            .unwrap_or_else(|| std::sync::Arc::from("?"));
         let c = self.t.unbound_local_error;
-        self.err(c, format!("cannot access local variable '{name}' where it is not associated with a value"))
+        self.err(
+            c,
+            format!(
+                "cannot access local variable '{name}' where it is not associated with a value"
+            ),
+        )
     }
 
     fn unbound_deref(&mut self, code: &super::code::Code, i: u32) -> PyErr {
-        let name = code.co.cell_name(i).cloned().unwrap_or_else(|| std::sync::Arc::from("?"));
+        let name = code
+            .co
+            .cell_name(i)
+            .cloned()
+            .unwrap_or_else(|| std::sync::Arc::from("?"));
         if (i as usize) < code.co.cellvars.len() {
             let c = self.t.unbound_local_error;
-            self.err(c, format!("cannot access local variable '{name}' where it is not associated with a value"))
+            self.err(
+                c,
+                format!(
+                    "cannot access local variable '{name}' where it is not associated with a value"
+                ),
+            )
         } else {
             self.name_error(format!(
                 "cannot access free variable '{name}' where it is not associated with a value in enclosing scope"
@@ -1053,11 +1162,15 @@ impl Vm {
     /// The implicit argument of `globals()`, `locals()`, `vars()`, `dir()`
     /// called without arguments: the calling frame's namespace (new reference).
     fn frame_args(&mut self, f: &Frame, target: ObjRef) -> PyResult<Option<ObjRef>> {
-        let Kind::Builtin(b) = self.kind(target) else { return Ok(None) };
+        let Kind::Builtin(b) = self.kind(target) else {
+            return Ok(None);
+        };
         if b.receiver.is_some() {
             return Ok(None);
         }
-        let Some(which) = crate::builtins::frame_aware(b.func) else { return Ok(None) };
+        let Some(which) = crate::builtins::frame_aware(b.func) else {
+            return Ok(None);
+        };
         if which == "globals" {
             self.incref(f.globals);
             return Ok(Some(f.globals));
@@ -1191,7 +1304,11 @@ impl Vm {
     }
 
     /// `__build_class__(func, name, *bases)`.
-    pub fn build_class(&mut self, args: &[ObjRef], kwargs: &[(NameId, ObjRef)]) -> PyResult<ObjRef> {
+    pub fn build_class(
+        &mut self,
+        args: &[ObjRef],
+        kwargs: &[(NameId, ObjRef)],
+    ) -> PyResult<ObjRef> {
         let (Some(&func), Some(&name)) = (args.first(), args.get(1)) else {
             return Err(self.type_error("__build_class__: not enough arguments"));
         };
@@ -1268,7 +1385,11 @@ impl Vm {
                 None => self.runtime_error("No active exception to reraise"),
             };
         }
-        let cause = if n == 2 { f.stack.pop().flatten() } else { None };
+        let cause = if n == 2 {
+            f.stack.pop().flatten()
+        } else {
+            None
+        };
         let Some(exc) = f.stack.pop().flatten() else {
             return PyErr::Abort(Abort::Internal("value stack underflow".into()));
         };
@@ -1335,7 +1456,9 @@ impl Vm {
     fn exception_matches(&mut self, exc: ObjRef, ty: ObjRef) -> PyResult<bool> {
         let check = |vm: &mut Vm, t: ObjRef| -> PyResult<bool> {
             if !(matches!(vm.kind(t), Kind::Class(_)) && vm.is_subclass(t, vm.t.base_exception)) {
-                return Err(vm.type_error("catching classes that do not inherit from BaseException is not allowed"));
+                return Err(vm.type_error(
+                    "catching classes that do not inherit from BaseException is not allowed",
+                ));
             }
             Ok(vm.is_instance(exc, t))
         };
@@ -1356,7 +1479,10 @@ impl Vm {
         let enter = self.lookup_in_mro(cls, self.n.enter);
         let exit = self.lookup_in_mro(cls, self.n.exit);
         let (Some(enter), Some(_)) = (enter, exit) else {
-            let msg = format!("'{}' object does not support the context manager protocol", self.type_name(mgr));
+            let msg = format!(
+                "'{}' object does not support the context manager protocol",
+                self.type_name(mgr)
+            );
             return Err(self.type_error(msg));
         };
         let exit_bound = self.getattr(mgr, self.n.exit)?;
@@ -1372,7 +1498,12 @@ impl Vm {
         }
     }
 
-    fn format_value(&mut self, v: ObjRef, conv: Conversion, spec: Option<ObjRef>) -> PyResult<ObjRef> {
+    fn format_value(
+        &mut self,
+        v: ObjRef,
+        conv: Conversion,
+        spec: Option<ObjRef>,
+    ) -> PyResult<ObjRef> {
         let converted = match conv {
             Conversion::None => {
                 self.incref(v);
@@ -1407,7 +1538,12 @@ impl Vm {
     }
 
     /// Resume a generator with a sent value or a thrown exception.
-    pub fn gen_resume(&mut self, genr: ObjRef, sent: Option<ObjRef>, throw: Option<ObjRef>) -> PyResult<crate::builtins::GenStep> {
+    pub fn gen_resume(
+        &mut self,
+        genr: ObjRef,
+        sent: Option<ObjRef>,
+        throw: Option<ObjRef>,
+    ) -> PyResult<crate::builtins::GenStep> {
         use crate::builtins::GenStep;
         let frame = match self.heap.get_mut(genr).map(|o| &mut o.kind) {
             Some(Kind::Generator(g)) => {
@@ -1431,11 +1567,13 @@ impl Vm {
         };
         let mut frame = frame;
         if frame.ip == 0 {
-            if let Some(s) = sent {
-                if !self.is_none(s) {
-                    self.set_gen_frame(genr, Some(frame));
-                    return Err(self.type_error("can't send non-None value to a just-started generator"));
-                }
+            if let Some(s) = sent
+                && !self.is_none(s)
+            {
+                self.set_gen_frame(genr, Some(frame));
+                return Err(
+                    self.type_error("can't send non-None value to a just-started generator")
+                );
             }
         } else if throw.is_none() {
             let s = sent.unwrap_or(self.none_ref());
@@ -1514,7 +1652,9 @@ impl Vm {
     /// The current frame stack's traceback (outermost first): for
     /// tracemalloc and error reports.
     pub fn frame_lines(&self) -> Vec<(std::sync::Arc<str>, u32)> {
-        self.frames.iter().map(|f| (f.code.co.filename.clone(), f.line())).collect()
+        self.frames
+            .iter()
+            .map(|f| (f.code.co.filename.clone(), f.line()))
+            .collect()
     }
-
 }

@@ -25,7 +25,7 @@ fn group(digits: &str, sep: char, every: usize) -> String {
     let n = digits.len();
     let mut out = String::with_capacity(n + n / every);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (n - i) % every == 0 {
+        if i > 0 && (n - i).is_multiple_of(every) {
             out.push(sep);
         }
         out.push(c);
@@ -52,7 +52,11 @@ fn strip_zeros(s: &str) -> String {
         Some(i) => (&s[..i], &s[i..]),
         None => (s, ""),
     };
-    let m = if m.contains('.') { m.trim_end_matches('0').trim_end_matches('.') } else { m };
+    let m = if m.contains('.') {
+        m.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        m
+    };
     format!("{m}{e}")
 }
 
@@ -62,11 +66,22 @@ fn format_g(x: f64, prec: usize, alt: bool, upper: bool) -> String {
         return float_special(x, upper);
     }
     if x == 0.0 {
-        let s = if alt { format!("{:.*}", p - 1, 0.0) } else { "0".into() };
-        return if x.is_sign_negative() { format!("-{s}") } else { s };
+        let s = if alt {
+            format!("{:.*}", p - 1, 0.0)
+        } else {
+            "0".into()
+        };
+        return if x.is_sign_negative() {
+            format!("-{s}")
+        } else {
+            s
+        };
     }
     let e = format!("{:.*e}", p - 1, x);
-    let exp: i32 = e.split_once('e').and_then(|(_, e)| e.parse().ok()).unwrap_or(0);
+    let exp: i32 = e
+        .split_once('e')
+        .and_then(|(_, e)| e.parse().ok())
+        .unwrap_or(0);
     let s = if exp >= -4 && exp < p as i32 {
         format!("{:.*}", (p as i32 - 1 - exp).max(0) as usize, x)
     } else {
@@ -84,7 +99,11 @@ fn float_special(x: f64, upper: bool) -> String {
     } else {
         "-inf"
     };
-    if upper { s.to_uppercase() } else { s.to_string() }
+    if upper {
+        s.to_uppercase()
+    } else {
+        s.to_string()
+    }
 }
 
 impl FormatSpec {
@@ -102,11 +121,11 @@ impl FormatSpec {
             fs.align = Some(chars[0]);
             i = 1;
         }
-        if let Some(&c) = chars.get(i) {
-            if matches!(c, '+' | '-' | ' ') {
-                fs.sign = Some(c);
-                i += 1;
-            }
+        if let Some(&c) = chars.get(i)
+            && matches!(c, '+' | '-' | ' ')
+        {
+            fs.sign = Some(c);
+            i += 1;
         }
         if chars.get(i) == Some(&'z') {
             i += 1;
@@ -126,11 +145,11 @@ impl FormatSpec {
         if i > start {
             fs.width = chars[start..i].iter().collect::<String>().parse().ok()?;
         }
-        if let Some(&c) = chars.get(i) {
-            if c == ',' || c == '_' {
-                fs.grouping = Some(c);
-                i += 1;
-            }
+        if let Some(&c) = chars.get(i)
+            && (c == ',' || c == '_')
+        {
+            fs.grouping = Some(c);
+            i += 1;
         }
         if chars.get(i) == Some(&'.') {
             i += 1;
@@ -154,8 +173,14 @@ impl FormatSpec {
     }
 
     fn pad(&self, body: &str, sign: &str, default_align: char) -> String {
-        let fill = self.fill.unwrap_or(if self.zero && self.align.is_none() { '0' } else { ' ' });
-        let align = self.align.unwrap_or(if self.zero { '=' } else { default_align });
+        let fill = self.fill.unwrap_or(if self.zero && self.align.is_none() {
+            '0'
+        } else {
+            ' '
+        });
+        let align = self
+            .align
+            .unwrap_or(if self.zero { '=' } else { default_align });
         let len = body.chars().count() + sign.chars().count();
         if len >= self.width {
             return format!("{sign}{body}");
@@ -176,10 +201,12 @@ impl FormatSpec {
 
     /// Format a str.
     pub fn format_str(&self, s: &str) -> Result<String, String> {
-        if let Some(t) = self.ty {
-            if t != 's' {
-                return Err(format!("Unknown format code '{t}' for object of type 'str'"));
-            }
+        if let Some(t) = self.ty
+            && t != 's'
+        {
+            return Err(format!(
+                "Unknown format code '{t}' for object of type 'str'"
+            ));
         }
         if self.sign.is_some() {
             return Err("Sign not allowed in string format specifier".into());
@@ -200,12 +227,20 @@ impl FormatSpec {
         let ty = self.ty;
         let int_ty = matches!(ty, Some('d' | 'b' | 'o' | 'x' | 'X' | 'c' | 'n'));
         if is_float && int_ty {
-            return Err(format!("Unknown format code '{}' for object of type 'float'", ty.unwrap_or('?')));
+            return Err(format!(
+                "Unknown format code '{}' for object of type 'float'",
+                ty.unwrap_or('?')
+            ));
         }
-        if let Some(t) = ty {
-            if !matches!(t, 'd' | 'b' | 'o' | 'x' | 'X' | 'c' | 'n' | 'e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%') {
-                return Err(format!("Unknown format code '{t}' for object of type '{tyname}'"));
-            }
+        if let Some(t) = ty
+            && !matches!(
+                t,
+                'd' | 'b' | 'o' | 'x' | 'X' | 'c' | 'n' | 'e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%'
+            )
+        {
+            return Err(format!(
+                "Unknown format code '{t}' for object of type '{tyname}'"
+            ));
         }
         if !is_float && (int_ty || ty.is_none()) {
             if self.precision.is_some() {
@@ -217,7 +252,10 @@ impl FormatSpec {
                 Num::F(_) => BigInt::from(0),
             };
             if ty == Some('c') {
-                let c = v.to_u32().and_then(char::from_u32).ok_or("%c arg not in range(0x110000)")?;
+                let c = v
+                    .to_u32()
+                    .and_then(char::from_u32)
+                    .ok_or("%c arg not in range(0x110000)")?;
                 return Ok(self.pad(&c.to_string(), "", '<'));
             }
             let neg = v.is_negative();
@@ -253,7 +291,7 @@ impl FormatSpec {
             Num::I(i) => *i as f64,
             Num::B(b) => b.to_f64().unwrap_or(f64::INFINITY),
         };
-        let neg = x.is_sign_negative() && !(x == 0.0 && !x.is_sign_negative()) && !x.is_nan();
+        let neg = x.is_sign_negative() && !x.is_nan();
         let a = x.abs();
         let upper = matches!(ty, Some('E' | 'F' | 'G'));
         let mut body = match ty {
@@ -284,11 +322,19 @@ impl FormatSpec {
                 None => super::text::float_repr(a),
                 Some(p) => {
                     let s = format_g(a, p, self.alt, false);
-                    if a.is_finite() && !s.contains('.') && !s.contains('e') { format!("{s}.0") } else { s }
+                    if a.is_finite() && !s.contains('.') && !s.contains('e') {
+                        format!("{s}.0")
+                    } else {
+                        s
+                    }
                 }
             },
         };
-        if self.alt && matches!(ty, Some('f' | 'F' | 'e' | 'E')) && self.precision == Some(0) && !body.contains('.') {
+        if self.alt
+            && matches!(ty, Some('f' | 'F' | 'e' | 'E'))
+            && self.precision == Some(0)
+            && !body.contains('.')
+        {
             if let Some(i) = body.find(['e', 'E']) {
                 body.insert(i, '.');
             } else {
@@ -324,15 +370,17 @@ mod tests {
     use super::*;
 
     fn f(spec: &str, n: Num) -> String {
-        FormatSpec::parse(spec).and_then(|s| s.format_num(&n, "x").ok()).unwrap_or_default()
+        FormatSpec::parse(spec)
+            .and_then(|s| s.format_num(&n, "x").ok())
+            .unwrap_or_default()
     }
 
     #[test]
     fn number_specs_match_python() {
-        assert_eq!(f(".2f", Num::F(3.14159)), "3.14");
+        assert_eq!(f(".2f", Num::F(1.23456)), "1.23");
         assert_eq!(f(",", Num::I(1234567)), "1,234,567");
         assert_eq!(f("_", Num::I(1234567)), "1_234_567");
-        assert_eq!(f("08.3f", Num::F(-3.14159)), "-003.142");
+        assert_eq!(f("08.3f", Num::F(-1.23456)), "-001.235");
         assert_eq!(f(">6", Num::I(42)), "    42");
         assert_eq!(f("#x", Num::I(255)), "0xff");
         assert_eq!(f("b", Num::I(5)), "101");

@@ -56,7 +56,11 @@ impl Frame {
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 fn name_list(names: &[String]) -> String {
@@ -65,7 +69,9 @@ fn name_list(names: &[String]) -> String {
         1 => format!("'{}'", names[0]),
         2 => format!("'{}' and '{}'", names[0], names[1]),
         _ => {
-            let (last, first) = names.split_last().map_or((&names[0], &names[..0]), |(l, f)| (l, f));
+            let (last, first) = names
+                .split_last()
+                .map_or((&names[0], &names[..0]), |(l, f)| (l, f));
             let mut s: Vec<String> = first.iter().map(|n| format!("'{n}'")).collect();
             s.push(format!("and '{last}'"));
             s.join(", ")
@@ -87,19 +93,25 @@ impl Vm {
     /// A frame for calling `func` (a Python function) with `args` and
     /// `kwargs` (borrowed), binding them to parameters as CPython's
     /// `_PyEval_MakeFrameVector` does, with its error messages.
-    pub fn make_frame(&mut self, func: ObjRef, args: &[ObjRef], kwargs: &[(NameId, ObjRef)]) -> PyResult<Box<Frame>> {
-        let (code, code_obj, globals, closure, defaults, kwdefaults, qualname) = match self.kind(func) {
-            Kind::Function(f) => (
-                f.code.clone(),
-                f.code_obj,
-                f.globals,
-                f.closure.clone(),
-                f.defaults.clone(),
-                f.kwdefaults.clone(),
-                f.qualname.clone(),
-            ),
-            _ => return Err(self.type_error("internal: not a function")),
-        };
+    pub fn make_frame(
+        &mut self,
+        func: ObjRef,
+        args: &[ObjRef],
+        kwargs: &[(NameId, ObjRef)],
+    ) -> PyResult<Box<Frame>> {
+        let (code, code_obj, globals, closure, defaults, kwdefaults, qualname) =
+            match self.kind(func) {
+                Kind::Function(f) => (
+                    f.code.clone(),
+                    f.code_obj,
+                    f.globals,
+                    f.closure.clone(),
+                    f.defaults.clone(),
+                    f.kwdefaults.clone(),
+                    f.qualname.clone(),
+                ),
+                _ => return Err(self.type_error("internal: not a function")),
+            };
         let co = &code.co;
         let argcount = co.argcount as usize;
         let kwonly = co.kwonlyargcount as usize;
@@ -136,13 +148,24 @@ impl Vm {
             }
         } else if args.len() > argcount {
             let ndef = defaults.len();
-            let given_kw = kwargs.iter().filter(|(k, _)| {
-                code.varnames.iter().take(argcount + kwonly).skip(argcount).any(|v| v == k)
-            }).count();
+            let given_kw = kwargs
+                .iter()
+                .filter(|(k, _)| {
+                    code.varnames
+                        .iter()
+                        .take(argcount + kwonly)
+                        .skip(argcount)
+                        .any(|v| v == k)
+                })
+                .count();
             let takes = if ndef > 0 {
-                format!("from {} to {} positional arguments", argcount - ndef, argcount)
+                format!(
+                    "from {} to {} positional arguments",
+                    argcount - ndef,
+                    argcount
+                )
             } else {
-                format!("{}", plural(argcount, "positional argument"))
+                plural(argcount, "positional argument").to_string()
             };
             let was = if args.len() == 1 { "was" } else { "were" };
             let extra = if given_kw > 0 {
@@ -158,7 +181,10 @@ impl Vm {
             err = Some(if extra.is_empty() {
                 format!("{qualname}() takes {takes} but {} {was} given", args.len())
             } else {
-                format!("{qualname}() takes {takes} but {}{extra} were given", args.len())
+                format!(
+                    "{qualname}() takes {takes} but {}{extra} were given",
+                    args.len()
+                )
             });
         }
         let varkw_slot = argcount + kwonly + usize::from(has_varargs);
@@ -175,7 +201,11 @@ impl Vm {
         // Keyword arguments.
         if err.is_none() {
             for (k, v) in kwargs {
-                let pos = code.varnames.iter().take(argcount + kwonly).position(|n| n == k);
+                let pos = code
+                    .varnames
+                    .iter()
+                    .take(argcount + kwonly)
+                    .position(|n| n == k);
                 match pos {
                     Some(i) if i >= posonly => {
                         if let Some(slot) = fast.get_mut(i) {
@@ -309,7 +339,13 @@ impl Vm {
 
     /// A frame running a module or class body with `locals` as its namespace
     /// (both owned by the caller; the frame takes new references).
-    pub fn body_frame(&mut self, code_obj: ObjRef, globals: ObjRef, locals: ObjRef, closure: &[ObjRef]) -> PyResult<Box<Frame>> {
+    pub fn body_frame(
+        &mut self,
+        code_obj: ObjRef,
+        globals: ObjRef,
+        locals: ObjRef,
+        closure: &[ObjRef],
+    ) -> PyResult<Box<Frame>> {
         let Some(code) = self.code_of(code_obj) else {
             return Err(self.type_error("internal: not a code object"));
         };

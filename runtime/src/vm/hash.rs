@@ -55,7 +55,11 @@ pub fn hash_f64(v: f64) -> i64 {
             x -= MODULUS;
         }
     }
-    let e = if e >= 0 { e % 61 } else { 61 - 1 - ((-1 - e) % 61) };
+    let e = if e >= 0 {
+        e % 61
+    } else {
+        61 - 1 - ((-1 - e) % 61)
+    };
     let e = e as u32;
     x = ((x << e) & MODULUS) | (x >> (61 - e));
     let h = (x as i64) * sign;
@@ -152,7 +156,11 @@ impl Vm {
                 let h = h as i64;
                 Ok(if h == -1 { 590_923_713 } else { h })
             }
-            Kind::List(_) | Kind::Dict(_) | Kind::Set(_) | Kind::DictViewObj { .. } | Kind::Slice { .. } => {
+            Kind::List(_)
+            | Kind::Dict(_)
+            | Kind::Set(_)
+            | Kind::DictViewObj { .. }
+            | Kind::Slice { .. } => {
                 let msg = format!("unhashable type: '{}'", self.type_name(r));
                 Err(self.type_error(msg))
             }
@@ -163,20 +171,20 @@ impl Vm {
                     let msg = format!("unhashable type: '{}'", self.type_name(r));
                     return Err(self.type_error(msg));
                 }
-                if slots.has_hash {
-                    if let Some(m) = self.lookup_in_mro(cls, self.n.hash) {
-                        self.incref(m);
-                        let v = self.call(m, &[r], &[]);
-                        self.decref(m);
-                        let v = v?;
-                        let h = match self.num(v) {
-                            Some(super::number::Num::I(i)) => Ok(hash_i64(i)),
-                            Some(super::number::Num::B(b)) => Ok(hash_big(&b)),
-                            _ => Err(self.type_error("__hash__ method should return an integer")),
-                        };
-                        self.decref(v);
-                        return h;
-                    }
+                if slots.has_hash
+                    && let Some(m) = self.lookup_in_mro(cls, self.n.hash)
+                {
+                    self.incref(m);
+                    let v = self.call(m, &[r], &[]);
+                    self.decref(m);
+                    let v = v?;
+                    let h = match self.num(v) {
+                        Some(super::number::Num::I(i)) => Ok(hash_i64(i)),
+                        Some(super::number::Num::B(b)) => Ok(hash_big(&b)),
+                        _ => Err(self.type_error("__hash__ method should return an integer")),
+                    };
+                    self.decref(v);
+                    return h;
                 }
                 Ok(hash_pointer(self.heap.addr(r)))
             }

@@ -15,6 +15,7 @@ pub mod errors;
 pub mod eval;
 pub mod format;
 pub mod frame;
+pub mod gc;
 pub mod hash;
 pub mod number;
 pub mod subscript;
@@ -84,6 +85,18 @@ pub struct Vm {
     pub builtins: ObjRef,
     /// Imported modules by name (`sys.modules`).
     pub modules: Vec<(String, ObjRef)>,
+    /// The cycle collector.
+    pub gc: Box<dyn cyclegc::Collector<Heap>>,
+    /// A collection the allocation counter asked for, run at the next
+    /// instruction boundary.
+    pub gc_pending: Option<usize>,
+    /// Whether the collector wants to hear about decrefs to non-zero
+    /// (trial deletion's candidate roots).
+    pub gc_note_decref: bool,
+    /// `gc.garbage`.
+    pub gc_garbage: ObjRef,
+    /// `gc.callbacks`.
+    pub gc_callbacks: ObjRef,
     /// The exception currently being handled (`sys.exc_info()`).
     pub exc_info: Option<ObjRef>,
     /// Preallocated `MemoryError` (raised without allocating).
@@ -115,8 +128,14 @@ impl std::fmt::Debug for Vm {
 
 impl Vm {
     /// A new interpreter over `heap`, with the built-in types and modules.
-    pub fn new(heap: Heap, interning_on: bool, limits: Limits) -> Result<Vm, String> {
-        let placeholder = ObjRef::from_raw(u32::MAX, u32::MAX);
+    pub fn new(
+        heap: Heap,
+        gc: Box<dyn cyclegc::Collector<Heap>>,
+        interning_on: bool,
+        limits: Limits,
+    ) -> Result<Vm, String> {
+        let gc_note_decref = gc.name() == "trial-deletion";
+        let placeholder = ObjRef::default();
         let mut vm = Vm {
             heap,
             name_strs: Vec::new(),
@@ -143,6 +162,11 @@ impl Vm {
             builtins: placeholder,
             modules: Vec::new(),
             exc_info: None,
+            gc,
+            gc_pending: None,
+            gc_note_decref,
+            gc_garbage: placeholder,
+            gc_callbacks: placeholder,
             memory_error: None,
             n: types::Names::placeholder(),
             finalizing: false,
@@ -153,15 +177,18 @@ impl Vm {
             repr_stack: Vec::new(),
             empty_code: Rc::new(code::Code::empty()),
         };
-        vm.bootstrap().map_err(|_| "cannot allocate the built-in objects".to_string())?;
+        vm.bootstrap()
+            .map_err(|_| "cannot allocate the built-in objects".to_string())?;
         Ok(vm)
     }
 
-    fn immortal(&mut self, kind: Kind, size: usize) -> Result<ObjRef, crate::object::heap::OutOfMemory> {
+    fn immortal(
+        &mut self,
+        kind: Kind,
+        size: usize,
+    ) -> Result<ObjRef, crate::object::heap::OutOfMemory> {
         let r = self.heap.alloc(kind, size)?;
-        if let Some(o) = self.heap.get_mut(r) {
-            o.flags |= flags::IMMORTAL;
-        }
+        self.heap.make_immortal(r);
         Ok(r)
     }
 
@@ -174,13 +201,24 @@ impl Vm {
         self.empty_tuple = self.immortal(Kind::Tuple(Box::new([])), sizes::tuple_size(0))?;
         self.empty_str = self.immortal(Kind::Str(make_str("")), sizes::str_size(0, 1, true))?;
         for i in -5i64..=256 {
-            let r = self.immortal(Kind::Int(i), sizes::int_size(64 - i.unsigned_abs().leading_zeros() as u64))?;
+            let r = self.immortal(
+                Kind::Int(i),
+                sizes::int_size(64 - i.unsigned_abs().leading_zeros() as u64),
+            )?;
             self.small_ints.push(r);
         }
         self.n = types::Names::new(self);
         types::bootstrap_types(self)?;
         crate::builtins::install(self)?;
-        let me = self.new_exception_obj(self.t.memory_error, Vec::new()).map_err(|_| crate::object::heap::OutOfMemory)?;
+        self.gc_garbage = self
+            .new_list(Vec::new())
+            .map_err(|_| crate::object::heap::OutOfMemory)?;
+        self.gc_callbacks = self
+            .new_list(Vec::new())
+            .map_err(|_| crate::object::heap::OutOfMemory)?;
+        let me = self
+            .new_exception_obj(self.t.memory_error, Vec::new())
+            .map_err(|_| crate::object::heap::OutOfMemory)?;
         self.memory_error = Some(me);
         Ok(())
     }
@@ -197,8 +235,11 @@ impl Vm {
     /// runs first), and what it owned is released depth-first.
     #[inline]
     pub fn decref(&mut self, r: ObjRef) {
+        let mark = self.heap.zero_mark();
         if self.heap.decref_to_zero(r) {
-            self.dealloc(r);
+            self.drain_zeros(mark);
+        } else if self.gc_note_decref && self.heap.get(r).kind.is_gc() {
+            self.gc.note_decref(&self.heap, r);
         }
     }
 
@@ -264,13 +305,12 @@ impl Vm {
 
     /// Allocate an object of `size` bytes; `MemoryError` when the allocator refuses.
     pub fn alloc(&mut self, kind: Kind, size: usize) -> PyResult<ObjRef> {
-        let gc = kind.is_gc();
+        // A bare object() has no GC header in CPython.
+        let gc = kind.is_gc() && !matches!(&kind, Kind::Instance(i) if i.class == self.t.object);
         match self.heap.alloc(kind, size) {
             Ok(r) => {
                 if gc {
-                    if let Some(o) = self.heap.get_mut(r) {
-                        o.flags |= flags::TRACKED;
-                    }
+                    self.gc_track_new(r);
                 }
                 Ok(r)
             }
@@ -292,10 +332,11 @@ impl Vm {
     /// A Python int from an `i64` (cached for -5..=256 when interning is on).
     #[inline]
     pub fn new_int(&mut self, i: i64) -> PyResult<ObjRef> {
-        if (-5..=256).contains(&i) && self.interning_on {
-            if let Some(&r) = self.small_ints.get((i + 5) as usize) {
-                return Ok(r);
-            }
+        if (-5..=256).contains(&i)
+            && self.interning_on
+            && let Some(&r) = self.small_ints.get((i + 5) as usize)
+        {
+            return Ok(r);
         }
         let bits = 64 - i.unsigned_abs().leading_zeros() as u64;
         self.alloc(Kind::Int(i), sizes::int_size(bits))
@@ -323,10 +364,10 @@ impl Vm {
             return Ok(self.empty_str);
         }
         let mut it = s.chars();
-        if let (Some(c), None) = (it.next(), it.clone().next()) {
-            if (c as u32) < 256 {
-                return self.latin1_char(c);
-            }
+        if let (Some(c), None) = (it.next(), it.clone().next())
+            && (c as u32) < 256
+        {
+            return self.latin1_char(c);
         }
         let so = make_str(s);
         let size = sizes::str_size(so.chars, so.width as usize, so.ascii);
@@ -341,10 +382,11 @@ impl Vm {
         }
         let so = make_str(c.encode_utf8(&mut [0; 4]));
         let size = sizes::str_size(1, 1, so.ascii);
-        let r = self.heap.alloc(Kind::Str(so), size).map_err(|_| self.memory_error())?;
-        if let Some(o) = self.heap.get_mut(r) {
-            o.flags |= flags::IMMORTAL;
-        }
+        let r = self
+            .heap
+            .alloc(Kind::Str(so), size)
+            .map_err(|_| self.memory_error())?;
+        self.heap.make_immortal(r);
         if let Some(slot) = self.latin1.get_mut(i) {
             *slot = Some(r);
         }
@@ -370,10 +412,10 @@ impl Vm {
     /// Record `r` (a str equal to `s`) as the interned instance. The table's
     /// reference is not counted (3.11's mortal interned strings).
     pub fn register_interned(&mut self, s: &str, r: ObjRef) {
-        if let Some(o) = self.heap.get_mut(r) {
-            if o.flags & flags::IMMORTAL == 0 {
-                o.flags |= flags::INTERNED;
-            }
+        if let Some(o) = self.heap.get_mut(r)
+            && o.flags & flags::IMMORTAL == 0
+        {
+            o.flags |= flags::INTERNED;
         }
         self.interned.insert(Rc::from(s), r);
     }
@@ -401,9 +443,7 @@ impl Vm {
         let size = sizes::tuple_size(items.len());
         match self.heap.alloc(Kind::Tuple(items.into_boxed_slice()), size) {
             Ok(r) => {
-                if let Some(o) = self.heap.get_mut(r) {
-                    o.flags |= flags::TRACKED;
-                }
+                self.gc_track_new(r);
                 Ok(r)
             }
             Err(_) => Err(self.memory_error()),
@@ -459,13 +499,19 @@ impl Vm {
     /// A plain instance of `class` with no attributes.
     pub fn new_instance(&mut self, class: ObjRef) -> PyResult<ObjRef> {
         self.incref(class);
+        // A bare object() has no dict: a 16-byte PyObject.
+        let size = if class == self.t.object {
+            sizes::NONE
+        } else {
+            sizes::INSTANCE
+        };
         self.alloc(
             Kind::Instance(Box::new(crate::object::Instance {
                 class,
                 attrs: Attrs::default(),
                 exc: None,
             })),
-            sizes::INSTANCE,
+            size,
         )
     }
 
@@ -508,7 +554,10 @@ impl Vm {
 
     /// The str object of a name (no new reference).
     pub fn name_obj(&self, id: NameId) -> ObjRef {
-        self.name_strs.get(id.0 as usize).copied().unwrap_or(self.empty_str)
+        self.name_strs
+            .get(id.0 as usize)
+            .copied()
+            .unwrap_or(self.empty_str)
     }
 
     /// The name for a str object's text, if it is already a known name.

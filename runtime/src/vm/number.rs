@@ -4,7 +4,7 @@
 
 use num_bigint::BigInt;
 use num_integer::Integer;
-use num_traits::{Signed, ToPrimitive, Zero, Pow};
+use num_traits::{Pow, Signed, ToPrimitive, Zero};
 
 use crate::compile::code::{BinaryOperator as B, ComparisonOperator as C, UnaryOperator as U};
 use crate::object::{Kind, NameId, ObjRef};
@@ -62,7 +62,7 @@ impl Vm {
         }
     }
 
-    fn to_f64(&mut self, n: &Num) -> PyResult<f64> {
+    fn num_as_f64(&mut self, n: &Num) -> PyResult<f64> {
         match n {
             Num::I(i) => Ok(*i as f64),
             Num::F(f) => Ok(*f),
@@ -73,11 +73,14 @@ impl Vm {
     /// Arithmetic on two numbers; `None` when the operator does not apply.
     pub fn num_binop(&mut self, op: B, a: &Num, b: &Num) -> PyResult<Option<Num>> {
         if matches!(a, Num::F(_)) || matches!(b, Num::F(_)) {
-            if matches!(op, B::LShift | B::RShift | B::And | B::Or | B::Xor | B::MatMul) {
+            if matches!(
+                op,
+                B::LShift | B::RShift | B::And | B::Or | B::Xor | B::MatMul
+            ) {
                 return Ok(None);
             }
-            let x = self.to_f64(a)?;
-            let y = self.to_f64(b)?;
+            let x = self.num_as_f64(a)?;
+            let y = self.num_as_f64(b)?;
             return self.float_binop(op, x, y).map(|f| Some(Num::F(f)));
         }
         if let (Num::I(x), Num::I(y)) = (a, b) {
@@ -89,9 +92,15 @@ impl Vm {
                 B::And => Some(x & y),
                 B::Or => Some(x | y),
                 B::Xor => Some(x ^ y),
-                B::FloorDiv if y != 0 => x.checked_div_euclid(y).map(|_| Integer::div_floor(&x, &y)),
+                B::FloorDiv if y != 0 => {
+                    x.checked_div_euclid(y).map(|_| Integer::div_floor(&x, &y))
+                }
                 B::Mod if y != 0 => x.checked_rem(y).map(|_| Integer::mod_floor(&x, &y)),
-                B::RShift if y >= 0 => Some(if y >= 64 { if x < 0 { -1 } else { 0 } } else { x >> y }),
+                B::RShift if y >= 0 => Some(if y >= 64 {
+                    if x < 0 { -1 } else { 0 }
+                } else {
+                    x >> y
+                }),
                 B::LShift if (0..63).contains(&y) => {
                     let r = x.checked_shl(y as u32);
                     r.filter(|r| (r >> y) == x)
@@ -140,8 +149,8 @@ impl Vm {
             }
             B::Pow => {
                 if y.is_negative() {
-                    let xf = self.to_f64(a)?;
-                    let yf = self.to_f64(b)?;
+                    let xf = self.num_as_f64(a)?;
+                    let yf = self.num_as_f64(b)?;
                     if xf == 0.0 {
                         return Err(self.zero_division("0.0 cannot be raised to a negative power"));
                     }
@@ -178,7 +187,7 @@ impl Vm {
                     return Err(self.value_error("negative shift count"));
                 }
                 let s = y.to_usize().unwrap_or(usize::MAX);
-                if s >= x.bits() as usize + 1 {
+                if s > x.bits() as usize {
                     BigInt::from(if x.is_negative() { -1 } else { 0 })
                 } else {
                     x >> s
@@ -232,10 +241,10 @@ impl Vm {
     /// `a op b` (or `a op= b` when `inplace`), returning a new reference.
     pub fn binary_op(&mut self, op: B, a: ObjRef, b: ObjRef, inplace: bool) -> PyResult<ObjRef> {
         // Fast numeric path.
-        if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
-            if let Some(r) = self.num_binop(op, &x, &y)? {
-                return self.num_obj(r);
-            }
+        if let (Some(x), Some(y)) = (self.num(a), self.num(b))
+            && let Some(r) = self.num_binop(op, &x, &y)?
+        {
+            return self.num_obj(r);
         }
         if inplace {
             if let Some(r) = self.try_inplace_builtin(op, a, b)? {
@@ -254,25 +263,30 @@ impl Vm {
         let tb = self.type_of(b);
         // The subclass rule: a right operand of a subclass type goes first.
         let rev_first = ta != tb && self.is_subclass(tb, ta) && self.user_defines(tb, rev);
-        if rev_first {
-            if let Some(r) = self.call_user_binop(b, rev, a)? {
-                return Ok(r);
-            }
+        if rev_first && let Some(r) = self.call_user_binop(b, rev, a)? {
+            return Ok(r);
         }
         if let Some(r) = self.call_user_binop(a, fwd, b)? {
             return Ok(r);
         }
-        if ta != tb && !rev_first {
-            if let Some(r) = self.call_user_binop(b, rev, a)? {
-                return Ok(r);
-            }
+        if ta != tb
+            && !rev_first
+            && let Some(r) = self.call_user_binop(b, rev, a)?
+        {
+            return Ok(r);
         }
-        let sym = if inplace { format!("{}=", op.symbol()) } else { op.symbol().to_string() };
+        let sym = if inplace {
+            format!("{}=", op.symbol())
+        } else {
+            op.symbol().to_string()
+        };
         let (na, nb) = (self.type_name(a).to_string(), self.type_name(b).to_string());
         let msg = match (op, self.kind(a)) {
-            (B::Add, Kind::Str(_)) if !inplace || true => format!("can only concatenate str (not \"{nb}\") to str"),
+            (B::Add, Kind::Str(_)) => format!("can only concatenate str (not \"{nb}\") to str"),
             (B::Add, Kind::List(_)) => format!("can only concatenate list (not \"{nb}\") to list"),
-            (B::Add, Kind::Tuple(_)) => format!("can only concatenate tuple (not \"{nb}\") to tuple"),
+            (B::Add, Kind::Tuple(_)) => {
+                format!("can only concatenate tuple (not \"{nb}\") to tuple")
+            }
             (B::Mul, Kind::Str(_) | Kind::List(_) | Kind::Tuple(_)) => {
                 format!("can't multiply sequence by non-int of type '{nb}'")
             }
@@ -294,19 +308,28 @@ impl Vm {
 
     fn user_defines(&self, cls: ObjRef, name: NameId) -> bool {
         match self.class(cls) {
-            Some(c) if !matches!(c.layout, crate::object::Layout::Builtin(_)) => self.lookup_in_mro(cls, name).is_some(),
+            Some(c) if !matches!(c.layout, crate::object::Layout::Builtin(_)) => {
+                self.lookup_in_mro(cls, name).is_some()
+            }
             _ => false,
         }
     }
 
     /// Call `type(x).name(x, y)` if a Python class defines it; `None` for
     /// absent or `NotImplemented`.
-    pub fn call_user_binop(&mut self, x: ObjRef, name: NameId, y: ObjRef) -> PyResult<Option<ObjRef>> {
+    pub fn call_user_binop(
+        &mut self,
+        x: ObjRef,
+        name: NameId,
+        y: ObjRef,
+    ) -> PyResult<Option<ObjRef>> {
         let cls = self.type_of(x);
         if !matches!(self.kind(x), Kind::Instance(_)) {
             return Ok(None);
         }
-        let Some(m) = self.lookup_in_mro(cls, name) else { return Ok(None) };
+        let Some(m) = self.lookup_in_mro(cls, name) else {
+            return Ok(None);
+        };
         self.incref(m);
         let r = self.call(m, &[x, y], &[]);
         self.decref(m);
@@ -368,16 +391,22 @@ impl Vm {
                 }
                 self.new_tuple(items).map(Some)
             }
-            (B::Mul, Kind::Str(_) | Kind::List(_) | Kind::Tuple(_), Kind::Int(_) | Kind::Bool(_) | Kind::BigInt(_)) => {
-                self.seq_repeat(a, b).map(Some)
-            }
-            (B::Mul, Kind::Int(_) | Kind::Bool(_) | Kind::BigInt(_), Kind::Str(_) | Kind::List(_) | Kind::Tuple(_)) => {
-                self.seq_repeat(b, a).map(Some)
-            }
+            (
+                B::Mul,
+                Kind::Str(_) | Kind::List(_) | Kind::Tuple(_),
+                Kind::Int(_) | Kind::Bool(_) | Kind::BigInt(_),
+            ) => self.seq_repeat(a, b).map(Some),
+            (
+                B::Mul,
+                Kind::Int(_) | Kind::Bool(_) | Kind::BigInt(_),
+                Kind::Str(_) | Kind::List(_) | Kind::Tuple(_),
+            ) => self.seq_repeat(b, a).map(Some),
             (B::Mod, Kind::Str(_), _) => self.str_percent(a, b).map(Some),
-            (B::Or | B::And | B::Sub | B::Xor, Kind::Set(_) | Kind::FrozenSet(_), Kind::Set(_) | Kind::FrozenSet(_)) => {
-                self.set_binop(op, a, b).map(Some)
-            }
+            (
+                B::Or | B::And | B::Sub | B::Xor,
+                Kind::Set(_) | Kind::FrozenSet(_),
+                Kind::Set(_) | Kind::FrozenSet(_),
+            ) => self.set_binop(op, a, b).map(Some),
             (B::Or, Kind::Dict(_), Kind::Dict(_)) => {
                 let d = self.dict_copy(a)?;
                 if let Err(e) = self.dict_update(d, b) {
@@ -497,18 +526,14 @@ impl Vm {
         let ta = self.type_of(a);
         let tb = self.type_of(b);
         let rev_first = ta != tb && self.is_subclass(tb, ta) && self.user_defines(tb, rev);
-        if rev_first {
-            if let Some(r) = self.call_user_binop(b, rev, a)? {
-                return Ok(r);
-            }
+        if rev_first && let Some(r) = self.call_user_binop(b, rev, a)? {
+            return Ok(r);
         }
         if let Some(r) = self.call_user_binop(a, fwd, b)? {
             return Ok(r);
         }
-        if !rev_first {
-            if let Some(r) = self.call_user_binop(b, rev, a)? {
-                return Ok(r);
-            }
+        if !rev_first && let Some(r) = self.call_user_binop(b, rev, a)? {
+            return Ok(r);
         }
         match op {
             C::Eq => Ok(self.bool_obj(a == b)),
@@ -576,8 +601,10 @@ impl Vm {
                             }
                         }
                         _ => {
-                            if let (Kind::Set(_) | Kind::FrozenSet(_), Kind::Set(_) | Kind::FrozenSet(_)) =
-                                (self.kind(a), self.kind(b))
+                            if let (
+                                Kind::Set(_) | Kind::FrozenSet(_),
+                                Kind::Set(_) | Kind::FrozenSet(_),
+                            ) = (self.kind(a), self.kind(b))
                             {
                                 return self.set_compare(op, a, b).map(Some);
                             }
@@ -606,13 +633,7 @@ impl Vm {
             (Kind::Bytes(x), Kind::Bytes(y)) => Ok(Some(x == y)),
             (Kind::Range { .. }, Kind::Range { .. }) => Ok(Some(a == b)),
             (Kind::Class(_), _) | (_, Kind::Class(_)) => Ok(Some(a == b)),
-            _ => {
-                if self.type_of(a) != self.type_of(b) {
-                    Ok(Some(a == b))
-                } else {
-                    Ok(Some(a == b))
-                }
-            }
+            _ => Ok(Some(a == b)),
         }
     }
 
@@ -677,13 +698,21 @@ fn num_cmp(a: &Num, b: &Num) -> Option<std::cmp::Ordering> {
                 return None;
             }
             let o = if x.is_infinite() {
-                if *x > 0.0 { std::cmp::Ordering::Greater } else { std::cmp::Ordering::Less }
+                if *x > 0.0 {
+                    std::cmp::Ordering::Greater
+                } else {
+                    std::cmp::Ordering::Less
+                }
             } else {
                 let xb = BigInt::from(x.floor() as i128);
                 let ob = other.big();
                 match xb.cmp(&ob) {
                     std::cmp::Ordering::Equal => {
-                        if x.fract() > 0.0 { std::cmp::Ordering::Greater } else { std::cmp::Ordering::Equal }
+                        if x.fract() > 0.0 {
+                            std::cmp::Ordering::Greater
+                        } else {
+                            std::cmp::Ordering::Equal
+                        }
                     }
                     o => o,
                 }

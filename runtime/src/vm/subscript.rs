@@ -7,7 +7,12 @@ use super::number::Num;
 use super::{PyResult, Vm};
 
 /// Clamp slice bounds as `PySlice_AdjustIndices`: (start, stop, step, length).
-pub fn adjust_slice(len: i64, start: Option<i64>, stop: Option<i64>, step: i64) -> (i64, i64, i64, usize) {
+pub fn adjust_slice(
+    len: i64,
+    start: Option<i64>,
+    stop: Option<i64>,
+    step: i64,
+) -> (i64, i64, i64, usize) {
     let (lo, hi) = if step < 0 { (-1, len - 1) } else { (0, len) };
     let fix = |v: Option<i64>, default: i64| -> i64 {
         match v {
@@ -28,7 +33,11 @@ pub fn adjust_slice(len: i64, start: Option<i64>, stop: Option<i64>, step: i64) 
     let start = fix(start, if step < 0 { hi } else { lo });
     let stop = fix(stop, if step < 0 { lo } else { hi });
     let n = if step < 0 {
-        if stop < start { (start - stop - 1) / (-step) + 1 } else { 0 }
+        if stop < start {
+            (start - stop - 1) / (-step) + 1
+        } else {
+            0
+        }
     } else if start < stop {
         (stop - start - 1) / step + 1
     } else {
@@ -51,7 +60,11 @@ impl Vm {
             Kind::Range { start, stop, step } => {
                 let (a, b, c) = (self.num(*start), self.num(*stop), self.num(*step));
                 match (a, b, c) {
-                    (Some(Num::I(a)), Some(Num::I(b)), Some(Num::I(c))) => Ok(adjust_slice(i64::MAX, Some(a), Some(b), c).3.min(range_len(a, b, c))),
+                    (Some(Num::I(a)), Some(Num::I(b)), Some(Num::I(c))) => {
+                        Ok(adjust_slice(i64::MAX, Some(a), Some(b), c)
+                            .3
+                            .min(range_len(a, b, c)))
+                    }
                     _ => Err(self.overflow_error("Python int too large to convert to C ssize_t")),
                 }
             }
@@ -69,7 +82,10 @@ impl Vm {
                     Some(Num::I(i)) if i >= 0 => Ok(i as usize),
                     Some(Num::I(_)) => Err(self.value_error("__len__() should return >= 0")),
                     _ => {
-                        let msg = format!("'{}' object cannot be interpreted as an integer", self.type_name(v));
+                        let msg = format!(
+                            "'{}' object cannot be interpreted as an integer",
+                            self.type_name(v)
+                        );
                         Err(self.type_error(msg))
                     }
                 };
@@ -109,7 +125,10 @@ impl Vm {
                     let b = match self.kind(v) {
                         Kind::Bool(b) => Ok(*b),
                         _ => {
-                            let msg = format!("__bool__ should return bool, returned {}", self.type_name(v));
+                            let msg = format!(
+                                "__bool__ should return bool, returned {}",
+                                self.type_name(v)
+                            );
                             Err(self.type_error(msg))
                         }
                     };
@@ -129,7 +148,9 @@ impl Vm {
     pub fn index_of(&mut self, k: ObjRef, what: &str) -> PyResult<Option<i64>> {
         match self.num(k) {
             Some(Num::I(i)) => Ok(Some(i)),
-            Some(Num::B(_)) => Err(self.index_error(format!("cannot fit 'int' into an index-sized integer"))),
+            Some(Num::B(_)) => {
+                Err(self.index_error("cannot fit 'int' into an index-sized integer"))
+            }
             _ => {
                 if let Kind::Instance(i) = self.kind(k) {
                     let cls = i.class;
@@ -162,10 +183,16 @@ impl Vm {
             }
             match vm.num(v) {
                 Some(Num::I(i)) => Ok(Some(i)),
-                Some(Num::B(b)) => Ok(Some(if num_traits::Signed::is_negative(&b) { i64::MIN / 2 } else { i64::MAX / 2 })),
+                Some(Num::B(b)) => Ok(Some(if num_traits::Signed::is_negative(&b) {
+                    i64::MIN / 2
+                } else {
+                    i64::MAX / 2
+                })),
                 _ => match vm.index_of(v, "slice")? {
                     Some(i) => Ok(Some(i)),
-                    None => Err(vm.type_error("slice indices must be integers or None or have an __index__ method")),
+                    None => Err(vm.type_error(
+                        "slice indices must be integers or None or have an __index__ method",
+                    )),
                 },
             }
         };
@@ -191,7 +218,11 @@ impl Vm {
         let is_slice = matches!(self.kind(key), Kind::Slice { .. });
         match self.kind(c) {
             Kind::List(_) | Kind::Tuple(_) => {
-                let (what, is_list) = if matches!(self.kind(c), Kind::List(_)) { ("list", true) } else { ("tuple", false) };
+                let (what, is_list) = if matches!(self.kind(c), Kind::List(_)) {
+                    ("list", true)
+                } else {
+                    ("tuple", false)
+                };
                 let items = self.seq_items(c);
                 if is_slice {
                     let (start, _, step, n) = self.slice_bounds(key, items.len())?;
@@ -211,10 +242,17 @@ impl Vm {
                         self.incref(c);
                         return Ok(c);
                     }
-                    return if is_list { self.new_list(out) } else { self.new_tuple(out) };
+                    return if is_list {
+                        self.new_list(out)
+                    } else {
+                        self.new_tuple(out)
+                    };
                 }
                 let Some(i) = self.index_of(key, what)? else {
-                    let msg = format!("{what} indices must be integers or slices, not {}", self.type_name(key));
+                    let msg = format!(
+                        "{what} indices must be integers or slices, not {}",
+                        self.type_name(key)
+                    );
                     return Err(self.type_error(msg));
                 };
                 let j = self.seq_index(i, items.len(), what)?;
@@ -234,19 +272,33 @@ impl Vm {
                     }
                     let out: String = if ascii {
                         let b = text.as_bytes();
-                        (0..n).filter_map(|k| b.get((start + k as i64 * step) as usize).map(|&x| x as char)).collect()
+                        (0..n)
+                            .filter_map(|k| {
+                                b.get((start + k as i64 * step) as usize)
+                                    .map(|&x| x as char)
+                            })
+                            .collect()
                     } else {
                         let chars: Vec<char> = text.chars().collect();
-                        (0..n).filter_map(|k| chars.get((start + k as i64 * step) as usize).copied()).collect()
+                        (0..n)
+                            .filter_map(|k| chars.get((start + k as i64 * step) as usize).copied())
+                            .collect()
                     };
                     return self.new_string(out);
                 }
                 let Some(i) = self.index_of(key, "string")? else {
-                    let msg = format!("string indices must be integers, not '{}'", self.type_name(key));
+                    let msg = format!(
+                        "string indices must be integers, not '{}'",
+                        self.type_name(key)
+                    );
                     return Err(self.type_error(msg));
                 };
                 let j = self.seq_index(i, len, "string")?;
-                let ch = if ascii { text.as_bytes().get(j).map(|&b| b as char) } else { text.chars().nth(j) };
+                let ch = if ascii {
+                    text.as_bytes().get(j).map(|&b| b as char)
+                } else {
+                    text.chars().nth(j)
+                };
                 let mut buf = [0u8; 4];
                 self.new_str(ch.unwrap_or(' ').encode_utf8(&mut buf))
             }
@@ -254,7 +306,9 @@ impl Vm {
                 let b = b.clone();
                 if is_slice {
                     let (start, _, step, n) = self.slice_bounds(key, b.len())?;
-                    let out: Vec<u8> = (0..n).filter_map(|k| b.get((start + k as i64 * step) as usize).copied()).collect();
+                    let out: Vec<u8> = (0..n)
+                        .filter_map(|k| b.get((start + k as i64 * step) as usize).copied())
+                        .collect();
                     return self.new_bytes(&out);
                 }
                 let Some(i) = self.index_of(key, "bytes")? else {
@@ -281,10 +335,20 @@ impl Vm {
                     let x = self.new_int(ns)?;
                     let y = self.new_int(nstop)?;
                     let z = self.new_int(nstep)?;
-                    return self.alloc(Kind::Range { start: x, stop: y, step: z }, crate::object::sizes::ITER);
+                    return self.alloc(
+                        Kind::Range {
+                            start: x,
+                            stop: y,
+                            step: z,
+                        },
+                        crate::object::sizes::ITER,
+                    );
                 }
                 let Some(i) = self.index_of(key, "range")? else {
-                    let msg = format!("range indices must be integers or slices, not {}", self.type_name(key));
+                    let msg = format!(
+                        "range indices must be integers or slices, not {}",
+                        self.type_name(key)
+                    );
                     return Err(self.type_error(msg));
                 };
                 let j = self.seq_index(i, len, "range object")?;
@@ -327,7 +391,8 @@ impl Vm {
                             self.incref(*it);
                         }
                         let stop = stop.max(start) as usize;
-                        let removed: Vec<ObjRef> = items.splice(start as usize..stop, newitems).collect();
+                        let removed: Vec<ObjRef> =
+                            items.splice(start as usize..stop, newitems).collect();
                         self.list_set_items(c, items)?;
                         for r in removed {
                             self.decref(r);
@@ -359,7 +424,10 @@ impl Vm {
                     return Ok(());
                 }
                 let Some(i) = self.index_of(key, "list")? else {
-                    let msg = format!("list indices must be integers or slices, not {}", self.type_name(key));
+                    let msg = format!(
+                        "list indices must be integers or slices, not {}",
+                        self.type_name(key)
+                    );
                     return Err(self.type_error(msg));
                 };
                 let j = self.seq_index(i, len, "list assignment")?;
@@ -375,7 +443,10 @@ impl Vm {
             Kind::Instance(i) => {
                 let cls = i.class;
                 let Some(m) = self.lookup_in_mro(cls, self.n.setitem) else {
-                    let msg = format!("'{}' object does not support item assignment", self.type_name(c));
+                    let msg = format!(
+                        "'{}' object does not support item assignment",
+                        self.type_name(c)
+                    );
                     return Err(self.type_error(msg));
                 };
                 self.incref(m);
@@ -385,7 +456,10 @@ impl Vm {
                 Ok(())
             }
             _ => {
-                let msg = format!("'{}' object does not support item assignment", self.type_name(c));
+                let msg = format!(
+                    "'{}' object does not support item assignment",
+                    self.type_name(c)
+                );
                 Err(self.type_error(msg))
             }
         }
@@ -398,7 +472,8 @@ impl Vm {
                 let len = l.items.len();
                 if matches!(self.kind(key), Kind::Slice { .. }) {
                     let (start, _, step, n) = self.slice_bounds(key, len)?;
-                    let mut idxs: Vec<usize> = (0..n).map(|k| (start + k as i64 * step) as usize).collect();
+                    let mut idxs: Vec<usize> =
+                        (0..n).map(|k| (start + k as i64 * step) as usize).collect();
                     idxs.sort_unstable();
                     let mut items = self.list_items(c);
                     let mut removed = Vec::new();
@@ -414,7 +489,10 @@ impl Vm {
                     return Ok(());
                 }
                 let Some(i) = self.index_of(key, "list")? else {
-                    let msg = format!("list indices must be integers or slices, not {}", self.type_name(key));
+                    let msg = format!(
+                        "list indices must be integers or slices, not {}",
+                        self.type_name(key)
+                    );
                     return Err(self.type_error(msg));
                 };
                 let j = self.seq_index(i, len, "list assignment")?;
@@ -430,7 +508,10 @@ impl Vm {
             Kind::Instance(i) => {
                 let cls = i.class;
                 let Some(m) = self.lookup_in_mro(cls, self.n.delitem) else {
-                    let msg = format!("'{}' object does not support item deletion", self.type_name(c));
+                    let msg = format!(
+                        "'{}' object does not support item deletion",
+                        self.type_name(c)
+                    );
                     return Err(self.type_error(msg));
                 };
                 self.incref(m);
@@ -440,7 +521,10 @@ impl Vm {
                 Ok(())
             }
             _ => {
-                let msg = format!("'{}' object does not support item deletion", self.type_name(c));
+                let msg = format!(
+                    "'{}' object does not support item deletion",
+                    self.type_name(c)
+                );
                 Err(self.type_error(msg))
             }
         }

@@ -17,7 +17,11 @@ pub fn float_repr(f: f64) -> String {
         return if f > 0.0 { "inf".into() } else { "-inf".into() };
     }
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if f.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     let e = format!("{f:e}");
     let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
@@ -40,7 +44,11 @@ pub fn float_repr(f: f64) -> String {
         format!("{sign}{s}")
     } else {
         let (a, b) = digits.split_at(1);
-        let m = if b.is_empty() { a.to_string() } else { format!("{a}.{b}") };
+        let m = if b.is_empty() {
+            a.to_string()
+        } else {
+            format!("{a}.{b}")
+        };
         let es = if exp < 0 { "-" } else { "+" };
         format!("{sign}{m}e{es}{:02}", exp.abs())
     }
@@ -54,7 +62,9 @@ fn is_printable(c: char) -> bool {
     if (0x80..=0xa0).contains(&u) || u == 0xad {
         return false;
     }
-    if (0xd800..=0xdfff).contains(&u) || matches!(u, 0x2028 | 0x2029 | 0x200b..=0x200f | 0x202a..=0x202e | 0x2060..=0x2064 | 0xfeff) {
+    if (0xd800..=0xdfff).contains(&u)
+        || matches!(u, 0x2028 | 0x2029 | 0x200b..=0x200f | 0x202a..=0x202e | 0x2060..=0x2064 | 0xfeff)
+    {
         return false;
     }
     !(0xe000..=0xf8ff).contains(&u) && u != 0x3000 && u != 0x1680 && !(0x2000..=0x200a).contains(&u)
@@ -62,7 +72,11 @@ fn is_printable(c: char) -> bool {
 
 /// `repr(str)`: CPython's quote choice and escapes.
 pub fn str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {
@@ -94,7 +108,11 @@ pub fn str_repr(s: &str) -> String {
 
 /// `repr(bytes)`.
 pub fn bytes_repr(b: &[u8]) -> String {
-    let quote = if b.contains(&b'\'') && !b.contains(&b'"') { '"' } else { '\'' };
+    let quote = if b.contains(&b'\'') && !b.contains(&b'"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::from("b");
     out.push(quote);
     for &c in b {
@@ -136,7 +154,12 @@ impl Vm {
             Kind::Float(f) => float_repr(*f),
             Kind::Str(s) => str_repr(&s.s),
             Kind::Bytes(b) => bytes_repr(b),
-            Kind::List(_) | Kind::Tuple(_) | Kind::Dict(_) | Kind::Set(_) | Kind::FrozenSet(_) | Kind::DictViewObj { .. } => {
+            Kind::List(_)
+            | Kind::Tuple(_)
+            | Kind::Dict(_)
+            | Kind::Set(_)
+            | Kind::FrozenSet(_)
+            | Kind::DictViewObj { .. } => {
                 return self.container_repr(r);
             }
             Kind::Range { start, stop, step } => {
@@ -160,7 +183,12 @@ impl Vm {
             Kind::Function(f) => format!("<function {} at {addr:#x}>", f.qualname),
             Kind::Builtin(b) => match b.receiver {
                 Some(recv) if !matches!(self.kind(recv), Kind::Module(_)) => {
-                    format!("<built-in method {} of {} object at {:#x}>", b.name, self.type_name(recv), self.heap.addr(recv))
+                    format!(
+                        "<built-in method {} of {} object at {:#x}>",
+                        b.name,
+                        self.type_name(recv),
+                        self.heap.addr(recv)
+                    )
                 }
                 _ => format!("<built-in function {}>", b.name),
             },
@@ -196,7 +224,11 @@ impl Vm {
                 format!("<{module}.{qn} object at {addr:#x}>")
             }
             Kind::Cell(c) => match c {
-                Some(v) => format!("<cell at {addr:#x}: {} object at {:#x}>", self.type_name(*v), self.heap.addr(*v)),
+                Some(v) => format!(
+                    "<cell at {addr:#x}: {} object at {:#x}>",
+                    self.type_name(*v),
+                    self.heap.addr(*v)
+                ),
                 None => format!("<cell at {addr:#x}: empty>"),
             },
             Kind::Code(c) => format!(
@@ -319,7 +351,10 @@ impl Vm {
         }
         if self.repr_stack.len() > self.limits.recursion_limit as usize {
             let c = self.t.recursion_error;
-            return Err(self.err(c, "maximum recursion depth exceeded while getting the repr of an object"));
+            return Err(self.err(
+                c,
+                "maximum recursion depth exceeded while getting the repr of an object",
+            ));
         }
         self.repr_stack.push(r);
         let res = self.container_repr_inner(r);
@@ -471,7 +506,10 @@ impl Vm {
                 return r;
             }
             if !spec.is_empty() {
-                let msg = format!("unsupported format string passed to {}.__format__", self.type_name(v));
+                let msg = format!(
+                    "unsupported format string passed to {}.__format__",
+                    self.type_name(v)
+                );
                 return Err(self.type_error(msg));
             }
             return self.to_str(v);
@@ -499,10 +537,14 @@ impl Vm {
                     let s = self.str_string(v)?;
                     return fs.format_str(&s).map_err(|m| self.value_error(m));
                 }
-                fs.format_num(&n, self.type_name(v)).map_err(|m| self.value_error(m))
+                fs.format_num(&n, self.type_name(v))
+                    .map_err(|m| self.value_error(m))
             }
             _ => {
-                let msg = format!("unsupported format string passed to {}.__format__", self.type_name(v));
+                let msg = format!(
+                    "unsupported format string passed to {}.__format__",
+                    self.type_name(v)
+                );
                 Err(self.type_error(msg))
             }
         }

@@ -28,19 +28,27 @@ impl Vm {
         if let Some(c) = cause {
             if !seen.contains(&c) {
                 self.print_chain(c, seen);
-                self.write_err("\nThe above exception was the direct cause of the following exception:\n\n");
+                self.write_err(
+                    "\nThe above exception was the direct cause of the following exception:\n\n",
+                );
             }
-        } else if let Some(c) = context {
-            if !suppress && !seen.contains(&c) {
-                self.print_chain(c, seen);
-                self.write_err("\nDuring handling of the above exception, another exception occurred:\n\n");
-            }
+        } else if let Some(c) = context
+            && !suppress
+            && !seen.contains(&c)
+        {
+            self.print_chain(c, seen);
+            self.write_err(
+                "\nDuring handling of the above exception, another exception occurred:\n\n",
+            );
         }
         self.print_one(e);
     }
 
     fn print_one(&mut self, e: ObjRef) {
-        let tb = self.exc_state(e).map(|s| s.traceback.clone()).unwrap_or_default();
+        let tb = self
+            .exc_state(e)
+            .map(|s| s.traceback.clone())
+            .unwrap_or_default();
         let mut out = String::new();
         if !tb.is_empty() {
             out.push_str("Traceback (most recent call last):\n");
@@ -60,13 +68,16 @@ impl Vm {
                 if count > RECURSIVE_CUTOFF {
                     continue;
                 }
-                out.push_str(&format!("  File \"{}\", line {}, in {}\n", entry.filename, entry.line, entry.name));
-                if let Some(src) = self.sources.get(&entry.filename) {
-                    if let Some(line) = src.lines().nth(entry.line.saturating_sub(1) as usize) {
-                        let t = line.trim();
-                        if !t.is_empty() {
-                            out.push_str(&format!("    {t}\n"));
-                        }
+                out.push_str(&format!(
+                    "  File \"{}\", line {}, in {}\n",
+                    entry.filename, entry.line, entry.name
+                ));
+                if let Some(src) = self.sources.get(&entry.filename)
+                    && let Some(line) = src.lines().nth(entry.line.saturating_sub(1) as usize)
+                {
+                    let t = line.trim();
+                    if !t.is_empty() {
+                        out.push_str(&format!("    {t}\n"));
                     }
                 }
             }
@@ -79,7 +90,11 @@ impl Vm {
             Some(c) => (c.module.clone(), c.qualname.clone()),
             None => (String::new(), "?".into()),
         };
-        let name = if module == "builtins" || module == "__main__" { qualname } else { format!("{module}.{qualname}") };
+        let name = if module == "builtins" || module == "__main__" {
+            qualname
+        } else {
+            format!("{module}.{qualname}")
+        };
         let msg = match self.str_string(e) {
             Ok(m) => m,
             Err(err) => {
@@ -120,5 +135,8 @@ impl Vm {
 }
 
 fn repeated(n: usize) -> String {
-    format!("  [Previous line repeated {n} more time{}]\n", if n == 1 { "" } else { "s" })
+    format!(
+        "  [Previous line repeated {n} more time{}]\n",
+        if n == 1 { "" } else { "s" }
+    )
 }

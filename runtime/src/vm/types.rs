@@ -1,7 +1,9 @@
 //! The built-in types and the exception hierarchy, created at start-up as
 //! class objects; `type(obj)` for every object kind; `issubclass`.
 
-use crate::object::{Attrs, Class, Kind, Layout, NameId, ObjRef, SlotFlags, TypeTag, heap::OutOfMemory, sizes};
+use crate::object::{
+    Attrs, Class, Kind, Layout, NameId, ObjRef, SlotFlags, TypeTag, heap::OutOfMemory, sizes,
+};
 
 use super::Vm;
 
@@ -106,13 +108,15 @@ impl Vm {
             module: "builtins".to_string(),
             ctor: None,
         };
-        let r = self.heap.alloc(Kind::Class(Box::new(class)), sizes::CLASS)?;
-        if let Some(o) = self.heap.get_mut(r) {
-            o.flags |= crate::object::flags::TRACKED;
-            if let Kind::Class(c) = &mut o.kind {
-                c.mro.insert(0, r);
-            }
+        let r = self
+            .heap
+            .alloc(Kind::Class(Box::new(class)), sizes::CLASS)?;
+        if let Some(o) = self.heap.get_mut(r)
+            && let Kind::Class(c) = &mut o.kind
+        {
+            c.mro.insert(0, r);
         }
+        self.gc_track_new(r);
         self.refresh_slots(r);
         Ok(r)
     }
@@ -129,7 +133,10 @@ impl Vm {
         let mut hash_seen = false;
         for c in &mro {
             if let Kind::Class(cl) = self.kind(*c) {
-                if cl.layout != Layout::Object && cl.layout != Layout::Exception && cl.base.is_none() {
+                if cl.layout != Layout::Object
+                    && cl.layout != Layout::Exception
+                    && cl.base.is_none()
+                {
                     continue;
                 }
                 if matches!(cl.layout, Layout::Builtin(_)) {
@@ -166,10 +173,10 @@ impl Vm {
                 }
             }
         }
-        if let Some(o) = self.heap.get_mut(class) {
-            if let Kind::Class(c) = &mut o.kind {
-                c.slots = f;
-            }
+        if let Some(o) = self.heap.get_mut(class)
+            && let Kind::Class(c) = &mut o.kind
+        {
+            c.slots = f;
         }
     }
 
@@ -265,10 +272,10 @@ impl Vm {
             return Some(v);
         }
         for k in c.mro.iter().skip(1) {
-            if let Kind::Class(kc) = self.kind(*k) {
-                if let Some(v) = kc.attrs.get(name) {
-                    return Some(v);
-                }
+            if let Kind::Class(kc) = self.kind(*k)
+                && let Some(v) = kc.attrs.get(name)
+            {
+                return Some(v);
             }
         }
         None
@@ -279,14 +286,21 @@ impl Vm {
 pub(crate) fn bootstrap_types(vm: &mut Vm) -> Result<(), OutOfMemory> {
     let object = vm.make_class("object", None, Layout::Object, Attrs::default())?;
     vm.t.object = object;
-    let b = |vm: &mut Vm, name: &str, tag: TypeTag| vm.make_class(name, Some(object), Layout::Builtin(tag), Attrs::default());
+    let b = |vm: &mut Vm, name: &str, tag: TypeTag| {
+        vm.make_class(name, Some(object), Layout::Builtin(tag), Attrs::default())
+    };
     vm.t.type_ = b(vm, "type", TypeTag::Type)?;
     vm.t.none_type = b(vm, "NoneType", TypeTag::NoneType)?;
     vm.t.not_implemented_type = b(vm, "NotImplementedType", TypeTag::NotImplementedType)?;
     vm.t.ellipsis_type = b(vm, "ellipsis", TypeTag::Ellipsis)?;
     vm.t.int = b(vm, "int", TypeTag::Int)?;
     let int = vm.t.int;
-    vm.t.bool_ = vm.make_class("bool", Some(int), Layout::Builtin(TypeTag::Bool), Attrs::default())?;
+    vm.t.bool_ = vm.make_class(
+        "bool",
+        Some(int),
+        Layout::Builtin(TypeTag::Bool),
+        Attrs::default(),
+    )?;
     vm.t.float = b(vm, "float", TypeTag::Float)?;
     vm.t.str = b(vm, "str", TypeTag::Str)?;
     vm.t.bytes = b(vm, "bytes", TypeTag::Bytes)?;
@@ -313,7 +327,9 @@ pub(crate) fn bootstrap_types(vm: &mut Vm) -> Result<(), OutOfMemory> {
     vm.t.dict_values = b(vm, "dict_values", TypeTag::DictValues)?;
     vm.t.dict_items = b(vm, "dict_items", TypeTag::DictItems)?;
 
-    let e = |vm: &mut Vm, name: &str, base: ObjRef| vm.make_class(name, Some(base), Layout::Exception, Attrs::default());
+    let e = |vm: &mut Vm, name: &str, base: ObjRef| {
+        vm.make_class(name, Some(base), Layout::Exception, Attrs::default())
+    };
     let be = e(vm, "BaseException", object)?;
     vm.t.base_exception = be;
     vm.t.system_exit = e(vm, "SystemExit", be)?;
@@ -378,9 +394,7 @@ pub(crate) fn bootstrap_types(vm: &mut Vm) -> Result<(), OutOfMemory> {
     vm.t.bytes_warning = e(vm, "BytesWarning", w)?;
     // Built-in classes live as long as the interpreter.
     for c in vm.t.all() {
-        if let Some(o) = vm.heap.get_mut(c) {
-            o.flags |= crate::object::flags::IMMORTAL;
-        }
+        vm.heap.make_immortal(c);
     }
     Ok(())
 }
