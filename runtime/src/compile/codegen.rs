@@ -10,7 +10,7 @@
 //! `break`/`continue`/`return` unwind the "frame blocks" (`fblock`s) between
 //! them and their target as CPython's `compiler_unwind_fblock` does.
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 use std::sync::Arc;
 
 use num_bigint::BigInt;

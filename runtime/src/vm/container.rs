@@ -71,7 +71,9 @@ impl Vm {
 
     /// Bytes the memory ceiling still allows (for early MemoryError on huge requests).
     pub fn heap_remaining(&self) -> u64 {
-        u64::MAX / 2
+        // Without a configured ceiling, no single request may exceed 1 TiB
+        // (what CPython's malloc would refuse on this machine anyway).
+        self.heap.remaining().min(1 << 40)
     }
 
     // ---- dict -----------------------------------------------------------
