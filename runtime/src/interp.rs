@@ -20,6 +20,15 @@ fn make_allocator(config: &Config) -> Box<dyn PyAllocator> {
     }
 }
 
+/// The collector a configuration names.
+fn make_collector(config: &Config) -> Box<dyn cyclegc::Collector<Heap>> {
+    match config.gc.as_str() {
+        "trial-deletion" => Box::new(cyclegc::TrialDeletion::new()),
+        "off" => Box::new(cyclegc::Off::new()),
+        _ => Box::new(cyclegc::Generational::new()),
+    }
+}
+
 /// Run a script.
 pub(crate) fn run(filename: &str, source: &[u8], config: &Config, stats: bool) -> RunOutput {
     let span =
@@ -40,7 +49,12 @@ pub(crate) fn run(filename: &str, source: &[u8], config: &Config, stats: bool) -
         recursion_limit: config.recursion_limit.max(1),
         max_steps: config.max_steps,
     };
-    let mut vm = match Vm::new(heap, config.interning == "cpython", limits) {
+    let mut vm = match Vm::new(
+        heap,
+        make_collector(config),
+        config.interning == "cpython",
+        limits,
+    ) {
         Ok(vm) => vm,
         Err(e) => {
             return RunOutput {
@@ -161,6 +175,20 @@ fn teardown(vm: &mut Vm, baseline: &HashSet<ObjRef>, check_leaks: bool, status: 
     let cache = std::mem::take(&mut vm.const_cache);
     for c in cache {
         vm.decref(c);
+    }
+    // The final collection (`_PyGC_CollectNoFail`): cycles with __del__
+    // are finalized as CPython does at shutdown.
+    vm.gc_pending = None;
+    if let Err(e) = vm.collect_garbage(2) {
+        vm.drop_err(e);
+    }
+    let garbage = vm.gc_garbage;
+    if let Err(e) = vm.list_set_items(garbage, Vec::new()) {
+        vm.drop_err(e);
+    }
+    let callbacks = vm.gc_callbacks;
+    if let Err(e) = vm.list_set_items(callbacks, Vec::new()) {
+        vm.drop_err(e);
     }
     // Whatever is left outside the built-ins is either garbage cycles or a
     // leaked reference. Count references from inside that set: an object

@@ -465,3 +465,62 @@ fn source_decoding() {
     compile("# nothing\n\n   # here\n");
     compile("x = 1");
 }
+
+#[test]
+fn displays_are_built_as_cpython_builds_them() {
+    use Instr::*;
+    let body = |src: &str| {
+        let code = compile(src);
+        let n = code.instrs.len();
+        // drop `StoreName; LoadConst None; ReturnValue`
+        code.instrs[..n - 3].to_vec()
+    };
+    // more than two constants: one tuple constant extended into an empty list
+    assert_eq!(
+        body("x = [1, 2, 3]\n"),
+        vec![BuildList(0), LoadConst(0), ListExtend(1)]
+    );
+    assert_eq!(
+        body("x = [1, 2]\n"),
+        vec![LoadConst(0), LoadConst(1), BuildList(2)]
+    );
+    assert_eq!(body("x = (1, 2, 3)\n"), vec![LoadConst(0)]);
+    // a starred item: build what came before, then extend/append
+    assert_eq!(
+        body("x = [a, *b, c]\n"),
+        vec![
+            LoadName(0),
+            BuildList(1),
+            LoadName(1),
+            ListExtend(1),
+            LoadName(2),
+            ListAppend(1)
+        ]
+    );
+    // more than 30 items: appended one by one
+    let many = (0..31)
+        .map(|i| format!("a{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let l = body(&format!("x = [{many}]\n"));
+    assert_eq!(l[0], BuildList(0));
+    assert_eq!(l.iter().filter(|i| **i == ListAppend(1)).count(), 31);
+    // dicts: up to 16 pairs at once, then an empty dict grown by MapAdd
+    assert_eq!(
+        body("x = {a: 1, **b}\n"),
+        vec![
+            LoadName(0),
+            LoadConst(0),
+            BuildMap(1),
+            LoadName(1),
+            DictUpdate(1)
+        ]
+    );
+    let pairs = (0..17)
+        .map(|i| format!("k{i}: {i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let l = body(&format!("x = {{{pairs}}}\n"));
+    assert_eq!(l[0], BuildMap(0));
+    assert_eq!(l.iter().filter(|i| **i == MapAdd(1)).count(), 17);
+}

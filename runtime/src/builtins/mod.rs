@@ -9,6 +9,7 @@
 //! new reference.
 
 mod functions;
+mod gc_mod;
 pub use functions::frame_aware;
 pub use methods::close_generator;
 mod methods;

@@ -75,6 +75,7 @@ impl Vm {
         }
         let m = match n.as_str() {
             "sys" => self.make_sys()?,
+            "gc" => self.make_gc_module()?,
             _ => {
                 let c = self.t.module_not_found_error;
                 return Err(self.err(c, format!("No module named '{n}'")));

@@ -10,7 +10,7 @@
 //! `break`/`continue`/`return` unwind the "frame blocks" (`fblock`s) between
 //! them and their target as CPython's `compiler_unwind_fblock` does.
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 use std::sync::Arc;
 
 use num_bigint::BigInt;
@@ -22,6 +22,10 @@ use crate::syntax::error::{SyntaxError, SyntaxErrorKind};
 use crate::syntax::lexer::error_at;
 
 type Label = u32;
+
+/// CPython's `STACK_USE_GUIDELINE`: displays with more items are built
+/// incrementally.
+const STACK_USE_GUIDELINE: usize = 30;
 type CResult<T> = Result<T, SyntaxError>;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -1884,47 +1888,66 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
+    /// List, tuple and set displays: CPython 3.11's `starunpack_helper`,
+    /// whose instruction choice decides the container's allocation (and so
+    /// `sys.getsizeof`): more than two constants are loaded as one tuple
+    /// constant and extended into an empty list; more than
+    /// `STACK_USE_GUIDELINE` items are appended one by one; a starred item
+    /// switches to building by extend/append from that point.
     fn sequence_display(&mut self, items: &'a [Expr], kind: Seq) -> CResult<()> {
+        let n = items.len();
+        type Op = fn(u32) -> Instr;
+        let (build, add, extend): (Op, Op, Op) = match kind {
+            Seq::Set => (Instr::BuildSet, Instr::SetAdd, Instr::SetUpdate),
+            _ => (Instr::BuildList, Instr::ListAppend, Instr::ListExtend),
+        };
+        let folded = if n > 2 && kind != Seq::Set {
+            fold_items(items)
+        } else {
+            None
+        };
+        if let Some(c) = folded {
+            if kind == Seq::Tuple {
+                self.load_const(c);
+            } else {
+                self.emit(build(0));
+                self.load_const(c);
+                self.emit(extend(1));
+            }
+            return Ok(());
+        }
         let has_star = items.iter().any(|i| matches!(i.kind, ExprKind::Starred(_)));
-        if !has_star {
+        let big = n > STACK_USE_GUIDELINE;
+        if !has_star && !big {
             for i in items {
                 self.expr(i)?;
             }
-            let n = items.len() as u32;
             self.emit(match kind {
-                Seq::List => Instr::BuildList(n),
-                Seq::Tuple => Instr::BuildTuple(n),
-                Seq::Set => Instr::BuildSet(n),
+                Seq::Tuple => Instr::BuildTuple(n as u32),
+                _ => build(n as u32),
             });
             return Ok(());
         }
-        // leading plain items, then extend/append
-        let lead = items
-            .iter()
-            .take_while(|i| !matches!(i.kind, ExprKind::Starred(_)))
-            .count();
-        for i in &items[..lead] {
-            self.expr(i)?;
+        let mut built = false;
+        if big {
+            self.emit(build(0));
+            built = true;
         }
-        self.emit(match kind {
-            Seq::Set => Instr::BuildSet(lead as u32),
-            _ => Instr::BuildList(lead as u32),
-        });
-        for i in &items[lead..] {
+        for (k, i) in items.iter().enumerate() {
             match &i.kind {
                 ExprKind::Starred(inner) => {
+                    if !built {
+                        self.emit(build(k as u32));
+                        built = true;
+                    }
                     self.expr(inner)?;
-                    self.emit(match kind {
-                        Seq::Set => Instr::SetUpdate(1),
-                        _ => Instr::ListExtend(1),
-                    });
+                    self.emit(extend(1));
                 }
                 _ => {
                     self.expr(i)?;
-                    self.emit(match kind {
-                        Seq::Set => Instr::SetAdd(1),
-                        _ => Instr::ListAppend(1),
-                    });
+                    if built {
+                        self.emit(add(1));
+                    }
                 }
             }
         }
@@ -1934,35 +1957,78 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
+    /// Dict displays: CPython 3.11's `compiler_dict`: runs of `key: value`
+    /// items are built with `BuildMap(n)` (more than 16 at a time: an empty
+    /// dict and `MapAdd`s), merged with `DictUpdate`, as are `**` items.
     fn dict_display(&mut self, keys: &'a [Option<Expr>], values: &'a [Expr]) -> CResult<()> {
-        let mut pending = 0u32;
-        let mut built = false;
-        for (k, v) in keys.iter().zip(values) {
-            match k {
-                Some(k) => {
-                    self.expr(k)?;
-                    self.expr(v)?;
-                    pending += 1;
-                }
-                None => {
-                    if pending > 0 || !built {
-                        self.emit(Instr::BuildMap(pending));
-                        if built {
-                            self.emit(Instr::DictUpdate(1));
-                        }
-                        built = true;
-                        pending = 0;
+        let n = values.len();
+        let mut have_dict = false;
+        let mut elements = 0usize;
+        for i in 0..n {
+            if let Some(None) = keys.get(i) {
+                if elements > 0 {
+                    self.subdict(keys, values, i - elements, i)?;
+                    if have_dict {
+                        self.emit(Instr::DictUpdate(1));
                     }
-                    self.expr(v)?;
+                    have_dict = true;
+                    elements = 0;
+                }
+                if !have_dict {
+                    self.emit(Instr::BuildMap(0));
+                    have_dict = true;
+                }
+                self.expr(&values[i])?;
+                self.emit(Instr::DictUpdate(1));
+            } else if elements * 2 > STACK_USE_GUIDELINE {
+                self.subdict(keys, values, i - elements, i + 1)?;
+                if have_dict {
                     self.emit(Instr::DictUpdate(1));
                 }
+                have_dict = true;
+                elements = 0;
+            } else {
+                elements += 1;
             }
         }
-        if pending > 0 || !built {
-            self.emit(Instr::BuildMap(pending));
-            if built {
+        if elements > 0 {
+            self.subdict(keys, values, n - elements, n)?;
+            if have_dict {
                 self.emit(Instr::DictUpdate(1));
             }
+            have_dict = true;
+        }
+        if !have_dict {
+            self.emit(Instr::BuildMap(0));
+        }
+        Ok(())
+    }
+
+    /// `keys[begin..end]: values[begin..end]` as one dict (CPython's
+    /// `compiler_subdict`; its `BUILD_CONST_KEY_MAP` allocates as
+    /// `BuildMap(n)` does).
+    fn subdict(
+        &mut self,
+        keys: &'a [Option<Expr>],
+        values: &'a [Expr],
+        begin: usize,
+        end: usize,
+    ) -> CResult<()> {
+        let big = (end - begin) * 2 > STACK_USE_GUIDELINE;
+        if big {
+            self.emit(Instr::BuildMap(0));
+        }
+        for (k, v) in keys.iter().zip(values).take(end).skip(begin) {
+            if let Some(k) = k {
+                self.expr(k)?;
+            }
+            self.expr(v)?;
+            if big {
+                self.emit(Instr::MapAdd(1));
+            }
+        }
+        if !big {
+            self.emit(Instr::BuildMap((end - begin) as u32));
         }
         Ok(())
     }

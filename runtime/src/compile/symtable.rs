@@ -6,7 +6,7 @@
 //! comprehension/generator expression. A scope is found again by the span
 //! of the node that creates it ([`SymbolTable::scope_of`]).
 
-use std::collections::{HashMap, HashSet};
+use hashbrown::{HashMap, HashSet};
 
 use crate::syntax::ast::*;
 use crate::syntax::error::{SyntaxError, SyntaxErrorKind};

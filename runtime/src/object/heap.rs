@@ -45,6 +45,7 @@ impl Heap {
             limit,
             dead: Obj {
                 flags: flags::IMMORTAL,
+                gc: cyclegc::GcHeader::UNTRACKED,
                 block: None,
                 kind: Kind::Dead,
             },
@@ -141,6 +142,7 @@ impl Heap {
         };
         Ok(ObjRef(self.store.insert(Obj {
             flags: 0,
+            gc: cyclegc::GcHeader::UNTRACKED,
             block: Some(block),
             kind,
         })))
@@ -250,5 +252,89 @@ impl Heap {
     /// The allocator's statistics report.
     pub fn debug_stats(&self) -> String {
         self.alloc.debug_stats()
+    }
+}
+
+/// The heap as the cycle collector sees it (CPython's `tp_traverse` and
+/// GC header): the only way a collector reaches objects.
+impl cyclegc::Graph for Heap {
+    type Node = ObjRef;
+
+    fn refcount(&self, node: ObjRef) -> usize {
+        self.store.refcount(node.0).unwrap_or(0)
+    }
+
+    fn traverse<F: FnMut(ObjRef)>(&self, node: ObjRef, mut visit: F) {
+        match &self.get(node).kind {
+            Kind::List(l) => l.items.iter().copied().for_each(visit),
+            Kind::Tuple(t) => t.iter().copied().for_each(visit),
+            Kind::Dict(d) => {
+                // dict_traverse: a str-keyed table visits values only.
+                let str_keys = d.table.is_str_keyed();
+                for (_, k, v) in d.table.iter() {
+                    visit(v);
+                    if !str_keys {
+                        visit(k);
+                    }
+                }
+            }
+            k => {
+                let mut v = Vec::new();
+                k.referents(&mut v);
+                for r in v {
+                    visit(r);
+                }
+            }
+        }
+    }
+
+    fn gc_header(&self, node: ObjRef) -> cyclegc::GcHeader {
+        self.get(node).gc
+    }
+
+    fn set_gc_header(&mut self, node: ObjRef, header: cyclegc::GcHeader) {
+        if let Some(o) = self.get_mut(node) {
+            o.gc = header;
+            if header.is_finalized() {
+                o.flags |= flags::FINALIZED;
+            }
+        }
+    }
+
+    fn is_gc(&self, node: ObjRef) -> bool {
+        self.get(node).kind.is_gc()
+    }
+
+    fn has_finalizer(&self, node: ObjRef) -> bool {
+        match &self.get(node).kind {
+            Kind::Instance(i) => {
+                matches!(&self.get(i.class).kind, Kind::Class(c) if c.slots.has_del)
+            }
+            Kind::Generator(g) => g.frame.as_ref().is_some_and(|f| f.ip > 0),
+            _ => false,
+        }
+    }
+
+    fn untrack_kind(&self, node: ObjRef) -> cyclegc::UntrackKind {
+        match &self.get(node).kind {
+            Kind::Tuple(_) => cyclegc::UntrackKind::Tuple,
+            Kind::Dict(_) => cyclegc::UntrackKind::Dict,
+            _ => cyclegc::UntrackKind::Never,
+        }
+    }
+
+    fn type_name(&self, node: ObjRef) -> String {
+        let o = self.get(node);
+        match &o.kind {
+            Kind::Instance(i) => match &self.get(i.class).kind {
+                Kind::Class(c) => c.name.clone(),
+                _ => "object".into(),
+            },
+            k => super::kind_type_name(k).to_string(),
+        }
+    }
+
+    fn address(&self, node: ObjRef) -> usize {
+        self.addr(node)
     }
 }

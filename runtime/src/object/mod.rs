@@ -552,8 +552,6 @@ pub mod flags {
     pub const IMMORTAL: u8 = 1;
     /// `__del__` has run (PEP 442's FINALIZED bit).
     pub const FINALIZED: u8 = 2;
-    /// Tracked by the cycle collector.
-    pub const TRACKED: u8 = 4;
     /// Interned str.
     pub const INTERNED: u8 = 8;
 }
@@ -564,6 +562,8 @@ pub mod flags {
 pub struct Obj {
     /// [`flags`] bits.
     pub flags: u8,
+    /// The cycle collector's per-object header (tracked slot, FINALIZED).
+    pub gc: cyclegc::GcHeader,
     /// The object's block (`id()` is its address).
     pub block: Option<Block>,
     /// Contents.
@@ -577,5 +577,42 @@ impl refcount::Trace for Obj {
         for r in v {
             visit(r.0);
         }
+    }
+}
+
+/// The type name of a built-in kind (for the collector's debug output).
+pub fn kind_type_name(k: &Kind) -> &'static str {
+    match k {
+        Kind::None => "NoneType",
+        Kind::NotImplemented => "NotImplementedType",
+        Kind::Ellipsis => "ellipsis",
+        Kind::Bool(_) => "bool",
+        Kind::Int(_) | Kind::BigInt(_) => "int",
+        Kind::Float(_) => "float",
+        Kind::Str(_) => "str",
+        Kind::Bytes(_) => "bytes",
+        Kind::Tuple(_) => "tuple",
+        Kind::List(_) => "list",
+        Kind::Dict(_) => "dict",
+        Kind::Set(_) => "set",
+        Kind::FrozenSet(_) => "frozenset",
+        Kind::Range { .. } => "range",
+        Kind::Slice { .. } => "slice",
+        Kind::Function(_) => "function",
+        Kind::Builtin(_) => "builtin_function_or_method",
+        Kind::Method { .. } => "method",
+        Kind::Class(_) => "type",
+        Kind::Instance(_) => "object",
+        Kind::Cell(_) => "cell",
+        Kind::Code(_) => "code",
+        Kind::Module(_) => "module",
+        Kind::Generator(_) => "generator",
+        Kind::Iter(_) => "iterator",
+        Kind::DictViewObj { .. } => "dict_view",
+        Kind::StaticMethod(_) => "staticmethod",
+        Kind::ClassMethod(_) => "classmethod",
+        Kind::Property { .. } => "property",
+        Kind::Super { .. } => "super",
+        Kind::Dead => "freed",
     }
 }

@@ -13,10 +13,26 @@
 //! | [`str_repr`] | `unicodeobject.c` (`unicode_repr`), `bytesobject.c` (`PyBytes_Repr`) |
 //! | [`format_spec`] | `formatter_unicode.c` (`format(v, spec)`) |
 //! | [`str_format`] | `stringlib/unicode_format.h` (`str.format`) |
+//! | [`percent_format`] | `unicodeobject.c` (`PyUnicode_Format`: `str % args`) |
 //! | [`text`] | `unicodeobject.c`, `stringlib/` (str methods, `sys.getsizeof(str)`) |
 //! | [`sequence`] | `sliceobject.c` (slice indices), index checks, repetition limits |
 //! | [`list_growth`] | `listobject.c`, `dictobject.c`, `setobject.c` (capacities, `sys.getsizeof`) |
 //! | [`unicode`] | `unicodectype.c` (character predicates, case mappings; Unicode 14.0.0) |
+//!
+//! Where a result depends on the object model (looking up `str.format`
+//! arguments, `str()` of an arbitrary object), the module defines a small
+//! host trait the VM implements ([`str_format::FormatHost`],
+//! [`percent_format::PercentHost`]) and drives it in CPython's order.
+//!
+//! Deliberate differences from CPython, each documented where it occurs:
+//! results past [`MAX_STR_BYTES`] or [`number::MAX_INT_BITS`] raise
+//! `MemoryError` up front instead of trying; a negative float raised to a
+//! fractional power raises `ValueError` (no complex type); `%c`/`'c'` of a
+//! lone surrogate gives U+FFFD (Rust strings cannot hold surrogates).
+//!
+//! Tests: table tests (`rstest`) with answers observed from `python3`
+//! 3.11, property tests, and `differential.rs`, which replays thousands of
+//! cases stored in `testdata/` by `gen_testdata.py`.
 //!
 //! ```
 //! use runtime::ops::{float_repr::float_repr, number, OpError};
@@ -41,6 +57,7 @@ pub mod str_format;
 pub mod str_repr;
 pub mod text;
 pub mod unicode;
+#[rustfmt::skip]
 mod unicode_db;
 
 pub use error::{OpError, OpResult};
@@ -60,6 +77,9 @@ pub(crate) fn check_str_len(bytes: usize) -> OpResult<()> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod differential;
 
 /// Random inputs in the grammar's alphabet: every entry point answers
 /// with a value or an `OpError`, never a panic.

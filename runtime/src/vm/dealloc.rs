@@ -18,22 +18,29 @@ impl Vm {
                 if let Some(o) = self.heap.get_mut(r) {
                     o.flags |= flags::FINALIZED;
                 }
-                // subtype_dealloc: resurrect temporarily around the finalizer.
+                // subtype_dealloc: resurrect temporarily around the finalizer;
+                // the FINALIZED bit is set after it (PyObject_CallFinalizer).
                 self.heap.set_refcount(r, 1);
                 self.call_del(r);
+                if let Some(o) = self.heap.get_mut(r) {
+                    o.gc = o.gc.with_finalized();
+                }
                 // Dropping the temporary reference queues it again if nothing
                 // resurrected it; the next pop frees it.
                 self.heap.decref_to_zero(r);
                 continue;
             }
             let interned = self.heap.get(r).flags & flags::INTERNED != 0;
-            if interned {
-                if let Kind::Str(s) = self.kind(r) {
-                    let text: std::rc::Rc<str> = std::rc::Rc::from(&*s.s);
-                    if self.lookup_interned(&text) == Some(r) {
-                        self.forget_interned(&text);
-                    }
+            if interned && let Kind::Str(s) = self.kind(r) {
+                let text: std::rc::Rc<str> = std::rc::Rc::from(&*s.s);
+                if self.lookup_interned(&text) == Some(r) {
+                    self.forget_interned(&text);
                 }
+            }
+            if self.heap.get(r).kind.is_gc() {
+                // PyObject_GC_Del: untrack, and count0 -= 1.
+                self.gc.untrack(&mut self.heap, r);
+                self.gc.note_deallocation();
             }
             if let Some(kind) = self.heap.free(r) {
                 self.free_buffers(kind);
@@ -110,32 +117,69 @@ impl Vm {
 }
 
 impl Vm {
-    /// `tp_clear`: drop every reference `r` holds (the object stays, empty).
+    /// `tp_clear`: drop the references `r` holds that can form cycles,
+    /// keeping its type (a cleared list is an empty list, an instance
+    /// loses its attributes). Tuples and strings hold nothing clearable.
     pub fn clear_refs(&mut self, r: ObjRef) {
+        let mut refs: Vec<ObjRef> = Vec::new();
+        let mut frame = None;
+        let mut bufs = Vec::new();
         let Some(o) = self.heap.get_mut(r) else {
             return;
         };
-        let empty = match &o.kind {
-            Kind::Tuple(_) => Kind::Tuple(Box::new([])),
-            Kind::Instance(i) => Kind::Instance(Box::new(crate::object::Instance {
-                class: i.class,
-                attrs: Default::default(),
-                exc: None,
-            })),
-            _ => Kind::Cell(None),
-        };
-        let keep_class = matches!(o.kind, Kind::Instance(_));
-        let old = std::mem::replace(&mut o.kind, empty);
-        let mut refs = Vec::new();
-        old.referents(&mut refs);
-        if keep_class {
-            // The class reference stays with the emptied instance.
-            if let Some(pos) = refs.iter().rposition(|_| true) {
-                refs.remove(pos);
+        match &mut o.kind {
+            Kind::List(l) => {
+                refs.extend(l.items.drain(..).rev());
+                l.allocated = 0;
+                bufs.extend(l.buf.take());
             }
+            Kind::Dict(d) => {
+                refs = d.table.take_all();
+                bufs.extend(d.buf.take());
+            }
+            Kind::Set(s) | Kind::FrozenSet(s) => {
+                refs = s.table.take_all();
+                bufs.extend(s.buf.take());
+            }
+            Kind::Instance(i) => {
+                refs.extend(i.attrs.items.drain(..).map(|(_, v)| v));
+                if let Some(e) = i.exc.as_mut() {
+                    refs.extend(e.args.take());
+                    refs.extend(e.cause.take());
+                    refs.extend(e.context.take());
+                    for f in e.frames.drain(..) {
+                        f.referents(&mut refs);
+                    }
+                }
+            }
+            Kind::Function(f) => {
+                refs.append(&mut f.defaults);
+                refs.extend(f.kwdefaults.drain(..).map(|(_, v)| v));
+                refs.append(&mut f.closure);
+                refs.extend(f.attrs.items.drain(..).map(|(_, v)| v));
+            }
+            Kind::Class(c) => {
+                refs.extend(c.attrs.items.drain(..).map(|(_, v)| v));
+            }
+            Kind::Cell(c) => refs.extend(c.take()),
+            Kind::Generator(g) => frame = g.frame.take(),
+            Kind::Property { fget, fset, fdel } => {
+                refs.extend(fget.take());
+                refs.extend(fset.take());
+                refs.extend(fdel.take());
+            }
+            Kind::Iter(it) => {
+                let old = std::mem::replace(&mut **it, crate::object::IterKind::Exhausted);
+                Kind::Iter(Box::new(old)).referents(&mut refs);
+            }
+            _ => {}
         }
-        refs.reverse();
-        self.free_buffers(old);
+        for b in bufs {
+            self.heap.free_block(b);
+        }
+        if let Some(f) = frame {
+            self.release_frame(f);
+        }
         for c in refs {
             self.decref(c);
         }

@@ -304,6 +304,9 @@ impl Vm {
             if let Some(a) = self.abort.take() {
                 return Err(PyErr::Abort(a));
             }
+            if self.gc_pending.is_some() {
+                self.run_pending_gc();
+            }
             match instr {
                 Instr::Nop => {}
                 Instr::PopTop => {

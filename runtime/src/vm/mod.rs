@@ -15,6 +15,7 @@ pub mod errors;
 pub mod eval;
 pub mod format;
 pub mod frame;
+pub mod gc;
 pub mod hash;
 pub mod number;
 pub mod subscript;
@@ -84,6 +85,18 @@ pub struct Vm {
     pub builtins: ObjRef,
     /// Imported modules by name (`sys.modules`).
     pub modules: Vec<(String, ObjRef)>,
+    /// The cycle collector.
+    pub gc: Box<dyn cyclegc::Collector<Heap>>,
+    /// A collection the allocation counter asked for, run at the next
+    /// instruction boundary.
+    pub gc_pending: Option<usize>,
+    /// Whether the collector wants to hear about decrefs to non-zero
+    /// (trial deletion's candidate roots).
+    pub gc_note_decref: bool,
+    /// `gc.garbage`.
+    pub gc_garbage: ObjRef,
+    /// `gc.callbacks`.
+    pub gc_callbacks: ObjRef,
     /// The exception currently being handled (`sys.exc_info()`).
     pub exc_info: Option<ObjRef>,
     /// Preallocated `MemoryError` (raised without allocating).
@@ -115,7 +128,13 @@ impl std::fmt::Debug for Vm {
 
 impl Vm {
     /// A new interpreter over `heap`, with the built-in types and modules.
-    pub fn new(heap: Heap, interning_on: bool, limits: Limits) -> Result<Vm, String> {
+    pub fn new(
+        heap: Heap,
+        gc: Box<dyn cyclegc::Collector<Heap>>,
+        interning_on: bool,
+        limits: Limits,
+    ) -> Result<Vm, String> {
+        let gc_note_decref = gc.name() == "trial-deletion";
         let placeholder = ObjRef::default();
         let mut vm = Vm {
             heap,
@@ -143,6 +162,11 @@ impl Vm {
             builtins: placeholder,
             modules: Vec::new(),
             exc_info: None,
+            gc,
+            gc_pending: None,
+            gc_note_decref,
+            gc_garbage: placeholder,
+            gc_callbacks: placeholder,
             memory_error: None,
             n: types::Names::placeholder(),
             finalizing: false,
@@ -186,6 +210,12 @@ impl Vm {
         self.n = types::Names::new(self);
         types::bootstrap_types(self)?;
         crate::builtins::install(self)?;
+        self.gc_garbage = self
+            .new_list(Vec::new())
+            .map_err(|_| crate::object::heap::OutOfMemory)?;
+        self.gc_callbacks = self
+            .new_list(Vec::new())
+            .map_err(|_| crate::object::heap::OutOfMemory)?;
         let me = self
             .new_exception_obj(self.t.memory_error, Vec::new())
             .map_err(|_| crate::object::heap::OutOfMemory)?;
@@ -208,6 +238,8 @@ impl Vm {
         let mark = self.heap.zero_mark();
         if self.heap.decref_to_zero(r) {
             self.drain_zeros(mark);
+        } else if self.gc_note_decref && self.heap.get(r).kind.is_gc() {
+            self.gc.note_decref(&self.heap, r);
         }
     }
 
@@ -273,11 +305,12 @@ impl Vm {
 
     /// Allocate an object of `size` bytes; `MemoryError` when the allocator refuses.
     pub fn alloc(&mut self, kind: Kind, size: usize) -> PyResult<ObjRef> {
-        let gc = kind.is_gc();
+        // A bare object() has no GC header in CPython.
+        let gc = kind.is_gc() && !matches!(&kind, Kind::Instance(i) if i.class == self.t.object);
         match self.heap.alloc(kind, size) {
             Ok(r) => {
-                if gc && let Some(o) = self.heap.get_mut(r) {
-                    o.flags |= flags::TRACKED;
+                if gc {
+                    self.gc_track_new(r);
                 }
                 Ok(r)
             }
@@ -410,9 +443,7 @@ impl Vm {
         let size = sizes::tuple_size(items.len());
         match self.heap.alloc(Kind::Tuple(items.into_boxed_slice()), size) {
             Ok(r) => {
-                if let Some(o) = self.heap.get_mut(r) {
-                    o.flags |= flags::TRACKED;
-                }
+                self.gc_track_new(r);
                 Ok(r)
             }
             Err(_) => Err(self.memory_error()),
