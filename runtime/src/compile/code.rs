@@ -647,6 +647,21 @@ impl Instr {
         }
     }
 
+    /// The same instruction with its jump target replaced (no change for
+    /// instructions without one).
+    pub fn with_jump_target(self, t: u32) -> Instr {
+        match self {
+            Instr::Jump(_) => Instr::Jump(t),
+            Instr::PopJumpIfFalse(_) => Instr::PopJumpIfFalse(t),
+            Instr::PopJumpIfTrue(_) => Instr::PopJumpIfTrue(t),
+            Instr::JumpIfFalseOrPop(_) => Instr::JumpIfFalseOrPop(t),
+            Instr::JumpIfTrueOrPop(_) => Instr::JumpIfTrueOrPop(t),
+            Instr::ForIter(_) => Instr::ForIter(t),
+            Instr::Send(_) => Instr::Send(t),
+            other => other,
+        }
+    }
+
     /// Net change of the stack depth: `jump == false` for falling through
     /// to the next instruction, `jump == true` for taking the jump (only
     /// meaningful when [`Instr::jump_target`] is `Some`). Instructions that
@@ -969,9 +984,10 @@ impl fmt::Display for CodeObject {
             let arg =
                 |v: Option<&dyn fmt::Debug>| v.map(|v| format!(" ({v:?})")).unwrap_or_default();
             let extra = match *ins {
-                Instr::LoadConst(k) => {
-                    arg(self.consts.get(k as usize).map(|c| c as &dyn fmt::Debug))
-                }
+                Instr::LoadConst(k) => match self.consts.get(k as usize) {
+                    Some(Constant::Code(c)) => format!(" (<code object {}>)", c.qualname),
+                    c => arg(c.map(|c| c as &dyn fmt::Debug)),
+                },
                 Instr::LoadFast(k) | Instr::StoreFast(k) | Instr::DeleteFast(k) => {
                     arg(self.varnames.get(k as usize).map(|c| c as &dyn fmt::Debug))
                 }

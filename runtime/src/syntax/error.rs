@@ -94,18 +94,17 @@ impl fmt::Display for SyntaxError {
                 let len = body.chars().count() as i64;
                 writeln!(f, "    {body}")?;
                 if self.col > 0 {
-                    let mut start = i64::from(self.col) - 1 - lead as i64;
+                    let start = i64::from(self.col) - 1 - lead as i64;
                     let mut end = if self.end_line == self.line && self.end_col > self.col {
                         i64::from(self.end_col) - 1 - lead as i64
                     } else {
                         start + 1
                     };
+                    // CPython prints no caret left of the text
                     if start < 0 {
-                        start = 0;
+                        return write!(f, "{}: {}", self.kind.name(), self.msg);
                     }
-                    if start > len {
-                        start = len;
-                    }
+                    let start = start.min(len);
                     if end > len + 1 {
                         end = len + 1;
                     }
