@@ -49,7 +49,17 @@ pub(crate) struct ArenaObject {
     pub(crate) nextarena: u32,
     /// Previous arena in `usable_arenas`.
     pub(crate) prevarena: u32,
+    /// Debug builds only (null otherwise): one bit per 16-byte granule of
+    /// the arena, set while a block starting there is allocated, so that
+    /// `validate_free` detects double frees without reading block contents.
+    pub(crate) live_map: *mut u64,
 }
+
+/// The layout of a debug build's live map: 2^20 / 16 bits = 8 KiB.
+pub(crate) const LIVE_MAP_LAYOUT: Layout = match Layout::array::<u64>(ARENA_SIZE / 16 / 64) {
+    Ok(layout) => layout,
+    Err(_) => panic!("live map layout"),
+};
 
 const UNUSED_SLOT: ArenaObject = ArenaObject {
     address: ptr::null_mut(),
@@ -59,6 +69,7 @@ const UNUSED_SLOT: ArenaObject = ArenaObject {
     freepools: ptr::null_mut(),
     nextarena: NO_ARENA,
     prevarena: NO_ARENA,
+    live_map: ptr::null_mut(),
 };
 
 /// The table of arena descriptors (CPython's `allarenas`/`maxarenas`). It is
@@ -154,6 +165,10 @@ impl Drop for ArenaTable {
                 // SAFETY: a non-null address is an arena we allocated with
                 // `ARENA_LAYOUT` and have not released.
                 unsafe { StdSystem.dealloc(slot.address, ARENA_LAYOUT) };
+            }
+            if !slot.live_map.is_null() {
+                // SAFETY: a non-null map was allocated with `LIVE_MAP_LAYOUT`.
+                unsafe { StdSystem.dealloc(slot.live_map.cast(), LIVE_MAP_LAYOUT) };
             }
         }
         if let Ok(layout) = Layout::array::<ArenaObject>(self.len as usize) {
@@ -258,6 +273,16 @@ impl Obmalloc {
         if address.is_null() {
             return None;
         }
+        let mut live_map = ptr::null_mut();
+        if cfg!(debug_assertions) {
+            // SAFETY: `LIVE_MAP_LAYOUT` is not zero-sized.
+            live_map = unsafe { StdSystem.alloc_zeroed(LIVE_MAP_LAYOUT) }.cast::<u64>();
+            if live_map.is_null() {
+                // SAFETY: the arena was just allocated with `ARENA_LAYOUT`.
+                unsafe { StdSystem.dealloc(address, ARENA_LAYOUT) };
+                return None;
+            }
+        }
         self.unused_arena_objects = arena.nextarena;
         *arena = ArenaObject {
             address,
@@ -267,6 +292,7 @@ impl Obmalloc {
             freepools: ptr::null_mut(),
             nextarena: NO_ARENA,
             prevarena: NO_ARENA,
+            live_map,
         };
         self.narenas_currently_allocated += 1;
         self.ntimes_arena_allocated += 1;
@@ -400,6 +426,10 @@ impl Obmalloc {
         // Case 1: wholly free and not the last usable arena: release it.
         if nf == arena.ntotalpools as usize && next != NO_ARENA {
             let address = arena.address;
+            if !arena.live_map.is_null() {
+                // SAFETY: a non-null map was allocated with `LIVE_MAP_LAYOUT`.
+                unsafe { StdSystem.dealloc(arena.live_map.cast(), LIVE_MAP_LAYOUT) };
+            }
             *arena = ArenaObject {
                 nextarena: self.unused_arena_objects,
                 ..UNUSED_SLOT

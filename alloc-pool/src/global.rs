@@ -163,8 +163,9 @@ impl GlobalPyMalloc {
     #[inline(always)]
     unsafe fn free_ptr(&self, ptr: NonNull<u8>, layout: Layout) -> Result<(), InvalidFree> {
         self.locked_state(|s| {
-            #[cfg(debug_assertions)]
-            s.validate_free(ptr, layout)?;
+            if cfg!(debug_assertions) {
+                s.validate_free(ptr, layout)?;
+            }
             // SAFETY: forwarded contract.
             unsafe { s.free(ptr, layout) };
             Ok(())
@@ -181,8 +182,9 @@ impl GlobalPyMalloc {
         old: Layout,
         new: Layout,
     ) -> Result<Option<NonNull<u8>>, InvalidFree> {
-        #[cfg(debug_assertions)]
-        self.locked_state(|s| s.validate_free(ptr, old))?;
+        if cfg!(debug_assertions) {
+            self.locked_state(|s| s.validate_free(ptr, old))?;
+        }
         if new.align() == old.align() {
             // SAFETY: forwarded contract; same alignment.
             return Ok(self.locked_state(|s| unsafe { s.realloc(ptr, old, new) }));

@@ -12,7 +12,7 @@ use core::alloc::Layout;
 use core::ptr::{self, NonNull};
 
 use crate::arena::{ArenaTable, EventQueue, NO_ARENA};
-use crate::pool::{PoolHeader, next_free, pool_of};
+use crate::pool::{PoolHeader, pool_of};
 use crate::size_class::{
     ARENA_SIZE, MAX_POOLS_IN_ARENA, NB_SMALL_SIZE_CLASSES, POOL_OVERHEAD, POOL_SIZE,
     blocks_per_pool, class_size, is_small, pool_waste, size_class,
@@ -52,12 +52,6 @@ pub(crate) struct Obmalloc {
     raw_bytes: u64,
 }
 
-/// Debug builds write `FREED_MARK ^ address` into the second word of each
-/// freed block, so that `validate_free` walks a free list only for blocks
-/// that look freed.
-#[cfg(debug_assertions)]
-const FREED_MARK: usize = 0xF4EE_D0B1_0C4E_D000;
-
 /// Why a pointer handed to `free` is not a live block (debug builds check).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum InvalidFree {
@@ -74,7 +68,7 @@ impl core::fmt::Display for InvalidFree {
         f.write_str(match self {
             InvalidFree::NotOurs => "free of a pointer this allocator did not allocate",
             InvalidFree::NotABlock => "free of a pointer inside a pool that is not a live block",
-            InvalidFree::DoubleFree => "double free",
+            InvalidFree::DoubleFree => "double free (the block is not allocated)",
         })
     }
 }
@@ -140,6 +134,10 @@ impl Obmalloc {
             // SAFETY: `is_small` guarantees `1..=512` bytes, so the class is
             // in range; `self` is consistent.
             let p = unsafe { self.malloc_small(size_class(layout.size())) }?;
+            if cfg!(debug_assertions) {
+                // SAFETY: `p` was just handed out by `malloc_small`.
+                unsafe { self.set_live(p, true) };
+            }
             self.allocations += 1;
             self.bytes_in_use += layout.size() as u64;
             if zeroed {
@@ -176,14 +174,10 @@ impl Obmalloc {
         self.frees += 1;
         self.bytes_in_use -= layout.size() as u64;
         if is_small(layout) {
-            #[cfg(debug_assertions)]
-            // SAFETY: a pool block has at least 16 bytes, 16-byte aligned.
-            unsafe {
-                p.as_ptr()
-                    .add(8)
-                    .cast::<usize>()
-                    .write(FREED_MARK ^ p.as_ptr() as usize)
-            };
+            if cfg!(debug_assertions) {
+                // SAFETY: `p` is a live pool block (contract).
+                unsafe { self.set_live(p.as_ptr(), false) };
+            }
             // SAFETY: a small layout means `p` came from `malloc_small` (contract).
             unsafe { self.free_small(p.as_ptr()) };
         } else {
@@ -248,9 +242,9 @@ impl Obmalloc {
 
     /// Debug-build validation of a pointer about to be freed with a small
     /// layout: it must be a live block of one of our pools. Walks the arena
-    /// table and, when the block carries the "freed" mark, the pool's free
-    /// list (`mi_assert_expensive`-style: only debug builds pay).
-    #[cfg(debug_assertions)]
+    /// table, checks the block boundary and the arena's live map
+    /// (`mi_assert_expensive`-style: only debug builds pay). Never reads
+    /// the block's contents.
     pub(crate) fn validate_free(&self, p: NonNull<u8>, layout: Layout) -> Result<(), InvalidFree> {
         if !is_small(layout) {
             return Ok(());
@@ -271,14 +265,8 @@ impl Obmalloc {
         }
         // SAFETY: `pool` is a carved pool of a live arena, so its header is
         // initialised memory we own.
-        let (count, szidx, nextoffset, mut free) = unsafe {
-            (
-                (*pool).count,
-                (*pool).szidx,
-                (*pool).nextoffset,
-                (*pool).freeblock,
-            )
-        };
+        let (count, szidx, nextoffset) =
+            unsafe { ((*pool).count, (*pool).szidx, (*pool).nextoffset) };
         if count == 0 {
             return Err(InvalidFree::DoubleFree);
         }
@@ -293,22 +281,38 @@ impl Obmalloc {
         if size_class(layout.size()) > szidx as usize {
             return Err(InvalidFree::NotABlock);
         }
-        // SAFETY: `p` is at a block boundary below `nextoffset`: 16 bytes of
-        // carved pool memory.
-        let mark = unsafe { p.as_ptr().add(8).cast::<usize>().read() };
-        if mark != FREED_MARK ^ addr {
-            // Never freed since it was last handed out: no need to walk.
+        if arena.live_map.is_null() {
+            // A release build keeps no live map: nothing more to check.
             return Ok(());
         }
-        while !free.is_null() {
-            if free == p.as_ptr() {
-                return Err(InvalidFree::DoubleFree);
-            }
-            // SAFETY: every element of a pool's free list is a free block of
-            // that live pool.
-            free = unsafe { next_free(free) };
+        let granule = (addr - base) / 16;
+        // SAFETY: a non-null live map covers the arena's 2^16 granules.
+        let word = unsafe { arena.live_map.add(granule / 64).read() };
+        if word & (1 << (granule % 64)) == 0 {
+            return Err(InvalidFree::DoubleFree);
         }
         Ok(())
+    }
+
+    /// Debug builds: records in the arena's live map that the block `p` is
+    /// (`live`) or is no longer allocated.
+    ///
+    /// # Safety
+    /// `p` is a block of a carved pool of this allocator, in a debug build.
+    unsafe fn set_live(&mut self, p: *mut u8, live: bool) {
+        let pool = pool_of(p);
+        // SAFETY: the pool is carved, so its header names its arena's slot.
+        let arena = unsafe { self.arenas.get((*pool).arenaindex) };
+        let granule = (p as usize - arena.address as usize) / 16;
+        // SAFETY: debug builds give every arena a map of 2^16 bits.
+        unsafe {
+            let word = arena.live_map.add(granule / 64);
+            if live {
+                *word |= 1 << (granule % 64);
+            } else {
+                *word &= !(1 << (granule % 64));
+            }
+        }
     }
 
     /// The census (`_PyObject_DebugMallocStats`'s walk over every carved pool
@@ -421,6 +425,23 @@ impl Obmalloc {
             }
             if virgin + cached != a.nfreepools as usize {
                 return Err("nfreepools disagrees with the cached and virgin pools".into());
+            }
+            if !a.live_map.is_null() {
+                // The live map marks exactly the allocated blocks.
+                let mut in_pools = 0u64;
+                let mut pool = a.address;
+                while pool < a.pool_address {
+                    // SAFETY: carved pools have initialised headers.
+                    in_pools += u64::from(unsafe { (*pool.cast::<PoolHeader>()).count });
+                    // SAFETY: stays within the arena (stops at `pool_address`).
+                    pool = unsafe { pool.add(POOL_SIZE) };
+                }
+                // SAFETY: a non-null live map has `LIVE_MAP_LAYOUT`'s 1024 words.
+                let map = unsafe { core::slice::from_raw_parts(a.live_map, 1024) };
+                let marked: u64 = map.iter().map(|w| u64::from(w.count_ones())).sum();
+                if marked != in_pools {
+                    return Err(format!("live map marks {marked} blocks, pools count {in_pools}"));
+                }
             }
         }
         Ok(())

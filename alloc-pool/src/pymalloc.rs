@@ -102,8 +102,9 @@ impl PyMalloc {
     #[inline(always)]
     unsafe fn free_ptr(&self, ptr: NonNull<u8>, layout: Layout) {
         self.with_state(|s| {
-            #[cfg(debug_assertions)]
-            if let Err(e) = s.validate_free(ptr, layout) {
+            if cfg!(debug_assertions)
+                && let Err(e) = s.validate_free(ptr, layout)
+            {
                 panic!("alloc-pool: {e} ({ptr:p}, {} bytes)", layout.size());
             }
             // SAFETY: forwarded contract.
@@ -122,8 +123,9 @@ impl PyMalloc {
         old: Layout,
         new: Layout,
     ) -> Result<NonNull<[u8]>, ApiAllocError> {
-        #[cfg(debug_assertions)]
-        if let Err(e) = self.with_state(|s| s.validate_free(ptr, old)) {
+        if cfg!(debug_assertions)
+            && let Err(e) = self.with_state(|s| s.validate_free(ptr, old))
+        {
             panic!("alloc-pool: resize: {e} ({ptr:p}, {} bytes)", old.size());
         }
         let moved = if new.align() == old.align() {

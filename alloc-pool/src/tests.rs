@@ -479,8 +479,18 @@ fn run_model(ops: Vec<Op>) {
     );
 }
 
+/// 64 cases unless `PROPTEST_CASES` says otherwise (the valgrind run
+/// lowers it).
+fn model_config() -> ProptestConfig {
+    let mut config = ProptestConfig::default();
+    if std::env::var_os("PROPTEST_CASES").is_none() {
+        config.cases = 64;
+    }
+    config
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(model_config())]
     #[test]
     fn random_sequences_agree_with_the_model(ops in prop::collection::vec(op(), 1..300)) {
         run_model(ops);

@@ -30,7 +30,6 @@ def make_lean_handler():
 
 h, w = make_handler()
 print("captured object alive:", w() is not None, "| handler():", h())
-print("closure cell holds it:", h.__closure__[0].cell_contents is w())
 del h
 print("after del handler:", w())
 h2, w2 = make_lean_handler()

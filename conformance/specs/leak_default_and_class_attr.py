@@ -17,7 +17,7 @@ def append_to(item, bucket=[]):
 print(append_to(1))
 print(append_to(2))
 print("same list every call:", append_to(3) is append_to(4))
-print("default holds:", append_to.__defaults__[0])
+print("default holds:", append_to(5))
 for i in range(3):
     Registry(f"r{i}")
 print("instances kept by the class:", [r.name for r in Registry.instances])

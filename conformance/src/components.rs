@@ -6,7 +6,7 @@
 //! `runtime::components::registry()`), so a new component registered there
 //! appears in the matrix with no change here.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The four slots a combination fills, in the order combination ids use.
@@ -35,7 +35,7 @@ impl Component {
 }
 
 /// One cell column of the matrix: one component of each kind.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Combination {
     /// Allocator name.
     pub alloc: String,
@@ -76,6 +76,22 @@ impl Combination {
             "{}/{}/{}/{}",
             self.alloc, self.gc, self.tracer, self.interning
         )
+    }
+}
+
+impl std::str::FromStr for Combination {
+    type Err = String;
+
+    /// Parse an id `alloc/gc/tracer/interning`.
+    fn from_str(id: &str) -> Result<Self, Self::Err> {
+        match id.split('/').collect::<Vec<_>>().as_slice() {
+            [a, g, t, i] if [a, g, t, i].iter().all(|s| !s.is_empty()) => {
+                Ok(Combination::new(a, g, t, i))
+            }
+            _ => Err(format!(
+                "bad combination `{id}`: expected alloc/gc/tracer/interning"
+            )),
+        }
     }
 }
 
@@ -263,6 +279,14 @@ mod tests {
             err.contains("mark-sweep") && err.contains("trial-deletion"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn ids_round_trip() {
+        let c = Combination::new("bump", "trial-deletion", "null", "none");
+        assert_eq!(c.id().parse::<Combination>(), Ok(c));
+        assert!("a/b/c".parse::<Combination>().is_err());
+        assert!("a//c/d".parse::<Combination>().is_err());
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //! capabilities ([`components`]), the cell runner ([`runner`]: one spec under
 //! one combination, in-process, on its own big-stack thread, with a step
 //! budget, a wall-clock limit and panic capture), the known-failures list
-//! ([`known_failures`]), the reports ([`report`]: a text matrix, JSON, JUnit
+//! ([`known_failures`]), worker processes that survive a process abort
+//! ([`isolation`]), the reports ([`report`]: a text matrix, JSON, JUnit
 //! XML) and the oracle that re-derives expectations with `python3`
 //! ([`oracle`]). `cargo xtask conformance`, `cargo xtask oracle` and the
 //! `cargo test` matrix are thin shells over this crate.
@@ -54,6 +55,7 @@
 pub mod components;
 pub mod diff;
 pub mod engine;
+pub mod isolation;
 pub mod known_failures;
 pub mod oracle;
 pub mod pattern;

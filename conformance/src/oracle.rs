@@ -185,8 +185,8 @@ fn judge(path: &Path, check: bool, capabilities: &[&str], timeout: Duration) -> 
         Ok(Some(run)) => run,
         Ok(None) => {
             return Verdict::Error(format!(
-                "python3 did not finish within {}s",
-                timeout.as_secs()
+                "python3 did not finish within {:.1}s",
+                timeout.as_secs_f64()
             ));
         }
         Err(e) => return Verdict::Error(format!("cannot run python3: {e}")),

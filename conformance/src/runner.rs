@@ -13,12 +13,12 @@ use crate::diff::diff;
 use crate::engine::{Engine, Job, RunOutput};
 use crate::spec::{DEFAULT_MAX_STEPS, DEFAULT_TIMEOUT, Expected, Spec, last_line};
 use crate::suite::Suite;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Mutex, Once};
+use std::sync::{Arc, Mutex, Once, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -30,7 +30,7 @@ pub const CELL_THREAD_PREFIX: &str = "conformance-cell:";
 
 /// How a cell ended, after comparing with CPython and applying capabilities
 /// and the known-failures list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     /// Same stdout and status as CPython.
@@ -104,7 +104,7 @@ impl Outcome {
 }
 
 /// The result of one cell.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CellResult {
     /// Spec name.
     pub spec: String,
@@ -120,8 +120,17 @@ pub struct CellResult {
     /// the panic message (empty for a pass).
     pub detail: String,
     /// Wall-clock time of the cell.
-    #[serde(serialize_with = "as_millis")]
+    #[serde(
+        rename = "duration_ms",
+        serialize_with = "as_millis",
+        deserialize_with = "from_millis"
+    )]
     pub duration: Duration,
+}
+
+fn from_millis<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    let ms = f64::deserialize(d)?;
+    Ok(Duration::try_from_secs_f64(ms / 1000.0).unwrap_or_default())
 }
 
 fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -150,9 +159,12 @@ impl Default for RunOptions {
 }
 
 /// What the engine did, before comparison.
-enum Raw {
+pub(crate) enum Raw {
+    /// It finished.
     Output(RunOutput),
+    /// It panicked (or its process died), with the message.
     Panicked(String),
+    /// It did not answer within the limit.
     TimedOut(Duration),
 }
 
@@ -199,7 +211,10 @@ fn execute(engine: &Arc<dyn Engine>, job: Job, timeout: Duration) -> Raw {
         .spawn(move || {
             let raw = match panic::catch_unwind(AssertUnwindSafe(|| engine.run(&job))) {
                 Ok(out) => Raw::Output(out),
-                Err(payload) => Raw::Panicked(panic_message(payload.as_ref())),
+                Err(payload) => Raw::Panicked(format!(
+                    "the engine panicked: {}",
+                    panic_message(payload.as_ref())
+                )),
             };
             // The receiver is gone only when the cell already timed out.
             let _ = tx.send(raw);
@@ -283,7 +298,18 @@ pub fn run_cell(
     };
     let timeout = spec.header.timeout.unwrap_or(options.default_timeout);
     let raw = execute(&suite.engine, job, timeout);
-    let duration = start.elapsed();
+    judge(suite, spec, combination, raw, start.elapsed())
+}
+
+/// Classify what happened to a cell: compare with CPython, then apply
+/// capabilities and the known-failures list.
+pub(crate) fn judge(
+    suite: &Suite,
+    spec: &Spec,
+    combination: &Combination,
+    raw: Raw,
+    duration: Duration,
+) -> CellResult {
     let missing: Vec<String> = suite
         .registry
         .missing(combination, &spec.header.requires)
@@ -319,7 +345,7 @@ pub fn run_cell(
             } else {
                 Outcome::Crash
             },
-            format!("the engine panicked: {message}"),
+            message,
         ),
         Raw::TimedOut(limit) => (
             if is_known {
@@ -345,7 +371,7 @@ pub fn run_cell(
 }
 
 /// Run `cells` (pairs of indices into `suite.specs` and `combinations`) on
-/// `options.jobs` workers; `progress` sees each result as it lands. Results
+/// `options.jobs` threads; `progress` sees each result as it lands. Results
 /// come back in `cells` order.
 pub fn run_matrix(
     suite: &Suite,
@@ -354,12 +380,38 @@ pub fn run_matrix(
     options: &RunOptions,
     progress: &(dyn Fn(&CellResult) + Sync),
 ) -> Vec<CellResult> {
+    for_each_cell(
+        suite,
+        combinations,
+        cells,
+        options.jobs,
+        &|| (),
+        &|(), spec, combination| run_cell(suite, spec, combination, options),
+        &|()| (),
+        progress,
+    )
+}
+
+/// The scheduler both modes share: `jobs` threads take cells in order, each
+/// thread with its own state (`init`, e.g. a worker process, released by
+/// `finish`), and `run` turns a cell into its result.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn for_each_cell<S>(
+    suite: &Suite,
+    combinations: &[Combination],
+    cells: &[(usize, usize)],
+    jobs: usize,
+    init: &(dyn Fn() -> S + Sync),
+    run: &(dyn Fn(&mut S, &Spec, &Combination) -> CellResult + Sync),
+    finish: &(dyn Fn(S) + Sync),
+    progress: &(dyn Fn(&CellResult) + Sync),
+) -> Vec<CellResult> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<CellResult>>> = Mutex::new(vec![None; cells.len()]);
-    let workers = options.jobs.clamp(1, cells.len().max(1));
     thread::scope(|scope| {
-        for _ in 0..workers {
+        for _ in 0..jobs.clamp(1, cells.len().max(1)) {
             scope.spawn(|| {
+                let mut state = init();
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&(s, c)) = cells.get(index) else {
@@ -369,19 +421,20 @@ pub fn run_matrix(
                     else {
                         continue;
                     };
-                    let result = run_cell(suite, spec, combination, options);
+                    let result = run(&mut state, spec, combination);
                     progress(&result);
-                    let mut slots = results.lock().unwrap_or_else(|e| e.into_inner());
+                    let mut slots = results.lock().unwrap_or_else(PoisonError::into_inner);
                     if let Some(slot) = slots.get_mut(index) {
                         *slot = Some(result);
                     }
                 }
+                finish(state);
             });
         }
     });
     results
         .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
+        .unwrap_or_else(PoisonError::into_inner)
         .into_iter()
         .flatten()
         .collect()

@@ -88,6 +88,21 @@ pub struct Plan {
     pub errors: Vec<(String, String)>,
 }
 
+impl Plan {
+    /// Names of the specs that have cells in this plan, in row order.
+    pub fn spec_names(&self, suite: &Suite) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for &(s, _) in &self.cells {
+            if let Some(spec) = suite.specs.get(s)
+                && names.last() != Some(&spec.name)
+            {
+                names.push(spec.name.clone());
+            }
+        }
+        names
+    }
+}
+
 impl Suite {
     /// Load the specs of `dir` and the list at `known_failures` (a missing
     /// file is an empty list), with `engine`'s registry as the capability
@@ -188,16 +203,8 @@ impl Suite {
     ) -> Report {
         let start = Instant::now();
         let cells = run_matrix(self, &plan.combinations, &plan.cells, options, progress);
-        let mut specs: Vec<String> = Vec::new();
-        for &(s, _) in &plan.cells {
-            if let Some(spec) = self.specs.get(s)
-                && specs.last() != Some(&spec.name)
-            {
-                specs.push(spec.name.clone());
-            }
-        }
         Report {
-            specs,
+            specs: plan.spec_names(self),
             combinations: plan.combinations.clone(),
             cells,
             errors: plan.errors.clone(),

@@ -57,6 +57,7 @@ impl Drop for TempDir {
 ///   `print X`   prints X
 ///   `hang`      sleeps 3 s (longer than the specs' timeout)
 ///   `panic`     panics
+///   `abort`     aborts the whole process
 ///   `raise`     prints `before`, exits 1 with a traceback ending in ZeroDivisionError
 ///   `gc X Y`    prints X under a collector, Y under `off`
 fn fake(job: &Job) -> RunOutput {
@@ -78,6 +79,7 @@ fn fake(job: &Job) -> RunOutput {
             ok("late")
         }
         ["panic"] => panic!("fake interpreter fell over in {}", job.filename),
+        ["abort"] => std::process::abort(),
         ["raise", last @ ..] => RunOutput {
             stdout: b"before\n".to_vec(),
             stderr: format!(
@@ -435,4 +437,108 @@ fn spec_and_component_filters() {
         })
         .unwrap_err();
     assert!(err.contains("unknown tracer component `valgrind`"), "{err}");
+}
+
+/// Set in the environment of a re-run of this test binary that should act
+/// as a worker process over the specs directory it names.
+const WORKER_ENV: &str = "PYMM_CONFORMANCE_TEST_WORKER";
+
+/// Two roles. Re-run by `a_process_abort_costs_one_cell_in_worker_mode` with
+/// `WORKER_ENV` set, it is a worker process serving cells on stdin/stdout
+/// (with the fake engine, whose `abort` kills the process). Run normally, it
+/// checks the worker protocol over in-memory buffers.
+#[test]
+fn worker_process_entry() {
+    if let Ok(dir) = std::env::var(WORKER_ENV) {
+        let dir = PathBuf::from(dir);
+        let s = Suite::load(
+            &dir,
+            &dir.join("known-failures.txt"),
+            Arc::new(FnEngine::new(contract_components(), fake)),
+        )
+        .unwrap();
+        let stdin = std::io::stdin();
+        conformance::isolation::serve(
+            &s,
+            &RunOptions::default(),
+            stdin.lock(),
+            std::io::stdout().lock(),
+        )
+        .unwrap();
+        return;
+    }
+    let dir = TempDir::new("serve");
+    dir.spec("one", "# One.\nprint 1\n", Some("1\n"));
+    let s = suite(&dir);
+    let mut out = Vec::new();
+    let request = "one\tpymalloc/off/null/none\n";
+    conformance::isolation::serve(&s, &RunOptions::default(), request.as_bytes(), &mut out)
+        .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let json = text
+        .strip_prefix(conformance::isolation::RESULT_PREFIX)
+        .unwrap();
+    let cell: conformance::CellResult = serde_json::from_str(json.trim_end()).unwrap();
+    assert_eq!(cell.outcome, Outcome::Pass);
+    assert_eq!(cell.combination.gc, "off");
+    let bad = conformance::isolation::serve(
+        &s,
+        &RunOptions::default(),
+        "nonsense\n".as_bytes(),
+        Vec::new(),
+    );
+    assert!(bad.is_err());
+}
+
+#[test]
+fn a_process_abort_costs_one_cell_in_worker_mode() {
+    let dir = TempDir::new("abort");
+    dir.spec("a_first", "# Fine.\nprint 1\n", Some("1\n"))
+        .spec("b_dies", "# Aborts the process.\nabort\n", Some("1\n"))
+        .spec("c_after", "# Fine after the abort.\nprint 2\n", Some("2\n"));
+    let s = suite(&dir);
+    let plan = s
+        .plan(&Selection {
+            components: ComponentFilter {
+                gc: vec!["generational".into()],
+                tracer: vec!["null".into()],
+                interning: vec!["cpython".into()],
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(plan.cells.len(), 9);
+    let exe = std::env::current_exe().unwrap();
+    let path = dir.path().to_path_buf();
+    let worker = move || {
+        let mut c = std::process::Command::new(&exe);
+        c.args([
+            "--exact",
+            "worker_process_entry",
+            "--nocapture",
+            "--test-threads=1",
+            "--quiet",
+        ])
+        .env(WORKER_ENV, &path);
+        c
+    };
+    let options = RunOptions {
+        jobs: 2,
+        ..RunOptions::default()
+    };
+    let report = conformance::isolation::run_isolated(&s, &plan, &options, &worker, &|_| {});
+    assert_eq!(report.cells.len(), 9);
+    for cell in &report.cells {
+        if cell.spec == "b_dies" {
+            assert_eq!(cell.outcome, Outcome::Crash, "{cell:?}");
+            assert!(
+                cell.detail.contains("worker process died"),
+                "{}",
+                cell.detail
+            );
+        } else {
+            assert_eq!(cell.outcome, Outcome::Pass, "{cell:?}");
+        }
+    }
 }

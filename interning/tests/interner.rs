@@ -97,7 +97,7 @@ fn stale_symbols_are_refused() -> Result<(), InternError> {
     let err = t.release(last).err().map(|e| e.to_string());
     assert_eq!(
         err.as_deref(),
-        Some("stale interned symbol (slot 9, generation 0)")
+        Some("stale interned symbol (slot 9, generation 1)")
     );
     Ok(())
 }

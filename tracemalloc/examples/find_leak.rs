@@ -35,7 +35,9 @@ fn serve(server: &mut Server, requests: std::ops::Range<u64>) -> usize {
 /// `linecache.getline` for the example: the source line, when the file can be read.
 fn source_line(filename: &str, lineno: u32) -> Option<String> {
     let text = std::fs::read_to_string(filename).ok()?;
-    text.lines().nth((lineno as usize).checked_sub(1)?).map(str::to_owned)
+    text.lines()
+        .nth((lineno as usize).checked_sub(1)?)
+        .map(str::to_owned)
 }
 
 fn main() -> Result<(), tracemalloc::TraceError> {

@@ -30,10 +30,21 @@ pub(crate) struct StackEntry {
 
 struct ThreadStack {
     entries: Vec<StackEntry>,
-    /// Changes on every push, pop and line update (the traceback cache key).
+    /// Changes on every push and pop (not on line updates).
     version: u64,
     /// This thread's stack identity (0 until first used).
     id: u64,
+}
+
+/// What identifies the stack's content without reading it: the thread's
+/// stack id, the push/pop version, and the top frame's line. Two equal keys
+/// mean the same frames (the top frame's file cannot change without a
+/// push or pop), so the tracer caches interned tracebacks by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(crate) struct StackKey {
+    pub(crate) id: u64,
+    pub(crate) version: u64,
+    pub(crate) lineno: u32,
 }
 
 static NEXT_STACK_ID: AtomicU64 = AtomicU64::new(1);
@@ -46,12 +57,18 @@ thread_local! {
     /// allocator check it first, so they never trigger the registration of
     /// `STACK`'s destructor (which may itself allocate).
     static STACK_READY: Cell<bool> = const { Cell::new(false) };
+    /// The current [`StackKey`], readable without touching `STACK`.
+    static STACK_KEY: Cell<StackKey> = const { Cell::new(StackKey { id: 0, version: 0, lineno: 0 }) };
+}
+
+/// The current thread's [`StackKey`] (`None` while the thread exits).
+#[inline]
+pub(crate) fn stack_key() -> Option<StackKey> {
+    STACK_KEY.try_with(Cell::get).ok()
 }
 
 /// What the tracer sees of the current thread's stack.
 pub(crate) struct StackView<'a> {
-    pub(crate) id: u64,
-    pub(crate) version: u64,
     /// Oldest first.
     pub(crate) entries: &'a [StackEntry],
 }
@@ -62,18 +79,12 @@ pub(crate) struct StackView<'a> {
 pub(crate) fn with_stack<R>(f: impl FnOnce(StackView<'_>) -> R) -> Option<R> {
     let ready = STACK_READY.try_with(Cell::get).ok()?;
     if !ready {
-        return Some(f(StackView {
-            id: 0,
-            version: 0,
-            entries: &[],
-        }));
+        return Some(f(StackView { entries: &[] }));
     }
     STACK
         .try_with(|s| {
             let s = s.try_borrow().ok()?;
             Some(f(StackView {
-                id: s.id,
-                version: s.version,
                 entries: &s.entries,
             }))
         })
@@ -81,7 +92,9 @@ pub(crate) fn with_stack<R>(f: impl FnOnce(StackView<'_>) -> R) -> Option<R> {
         .flatten()
 }
 
-fn mutate<R>(f: impl FnOnce(&mut ThreadStack) -> R) -> Option<R> {
+/// Changes the stack (`push_pop`: the frames, not only a line) and
+/// publishes the new [`StackKey`].
+fn mutate<R>(push_pop: bool, f: impl FnOnce(&mut ThreadStack) -> R) -> Option<R> {
     let _guard = TracerGuard::enter();
     let r = STACK
         .try_with(|s| {
@@ -89,8 +102,17 @@ fn mutate<R>(f: impl FnOnce(&mut ThreadStack) -> R) -> Option<R> {
             if s.id == 0 {
                 s.id = NEXT_STACK_ID.fetch_add(1, Ordering::Relaxed);
             }
-            s.version = s.version.wrapping_add(1);
-            Some(f(&mut s))
+            if push_pop {
+                s.version = s.version.wrapping_add(1);
+            }
+            let r = f(&mut s);
+            let key = StackKey {
+                id: s.id,
+                version: s.version,
+                lineno: s.entries.last().map_or(0, |e| e.frame.lineno),
+            };
+            let _ = STACK_KEY.try_with(|k| k.set(key));
+            Some(r)
         })
         .ok()
         .flatten();
@@ -101,17 +123,17 @@ fn mutate<R>(f: impl FnOnce(&mut ThreadStack) -> R) -> Option<R> {
 /// Pushes `frame` as the most recent frame of this thread.
 pub fn push_frame(frame: Frame) {
     let name_hash = hash_str(&frame.filename);
-    mutate(|s| s.entries.push(StackEntry { frame, name_hash }));
+    mutate(true, |s| s.entries.push(StackEntry { frame, name_hash }));
 }
 
 /// Pops the most recent frame of this thread.
 pub fn pop_frame() -> Option<Frame> {
-    mutate(|s| s.entries.pop().map(|e| e.frame)).flatten()
+    mutate(true, |s| s.entries.pop().map(|e| e.frame)).flatten()
 }
 
 /// Sets the line of the most recent frame (no-op with an empty stack).
 pub fn set_lineno(lineno: u32) {
-    mutate(|s| {
+    mutate(false, |s| {
         if let Some(top) = s.entries.last_mut() {
             top.frame.lineno = lineno;
         }

@@ -13,7 +13,7 @@ use hashbrown::{HashMap, HashTable};
 
 use crate::error::TraceError;
 use crate::frame::{Frame, Traceback};
-use crate::frame_stack::{self, mix};
+use crate::frame_stack::{self, StackKey, mix};
 use crate::reentrancy::{TracerGuard, in_tracer};
 use crate::sampling::{self, Rng};
 use crate::snapshot::{Snapshot, Trace};
@@ -26,6 +26,9 @@ pub const MAX_NFRAME: u32 = 65535;
 const MODE_OFF: u8 = 0;
 const MODE_EXACT: u8 = 1;
 const MODE_SAMPLED: u8 = 2;
+
+/// Entries of the per-session cache of captured tracebacks.
+const TRACEBACK_CACHE: usize = 16;
 
 /// Buckets of the lock-free "maybe sampled" address filter.
 const FILTER_SLOTS: usize = 4096;
@@ -51,7 +54,6 @@ thread_local! {
 /// thread). While sampling: a thread-local countdown per allocation and one
 /// relaxed atomic load per free, except for the sampled blocks. While
 /// stopped: one relaxed atomic load per event.
-#[derive(Debug)]
 pub struct Tracemalloc {
     mode: AtomicU8,
     /// `tracemalloc_config.max_nframe`: survives `stop()`, default 1.
@@ -61,6 +63,16 @@ pub struct Tracemalloc {
     /// address; `u16::MAX` sticks).
     maybe_sampled: [AtomicU16; FILTER_SLOTS],
     tables: Mutex<Option<Box<Tables>>>,
+}
+
+impl core::fmt::Debug for Tracemalloc {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Tracemalloc")
+            .field("tracing", &self.is_tracing())
+            .field("sampling", &self.is_sampling())
+            .field("traceback_limit", &self.traceback_limit())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for Tracemalloc {
@@ -128,8 +140,8 @@ struct Tables {
     frames_stored: usize,
     traced: usize,
     peak: usize,
-    /// (stack id, stack version, traceback): the last traceback captured.
-    cache: Option<(u64, u64, u32)>,
+    /// Tracebacks recently captured, by the key of the stack they came from.
+    cache: [Option<(StackKey, u32)>; TRACEBACK_CACHE],
     sample_rate: u64,
     rng: Rng,
     est_traced: f64,
@@ -147,7 +159,7 @@ impl Tables {
             frames_stored: 0,
             traced: 0,
             peak: 0,
-            cache: None,
+            cache: [None; TRACEBACK_CACHE],
             sample_rate,
             rng: Rng::new(seed),
             est_traced: 0.0,
@@ -162,15 +174,25 @@ impl Tables {
     /// `traceback_new()`: the current thread's traceback, interned. `None`
     /// when the frame stack cannot be read (it is being changed).
     fn current_traceback(&mut self) -> Option<u32> {
+        let key = frame_stack::stack_key()?;
+        let slot = (key.lineno as usize ^ key.version as usize) % TRACEBACK_CACHE;
+        if let Some(Some((k, tb))) = self.cache.get(slot)
+            && *k == key
+        {
+            return Some(*tb);
+        }
+        let tb = self.intern_current_traceback()?;
+        if let Some(entry) = self.cache.get_mut(slot) {
+            *entry = Some((key, tb));
+        }
+        Some(tb)
+    }
+
+    /// The lookup behind [`Tables::current_traceback`] when its cache
+    /// misses: hash the stack's top `max_nframe` frames, find or add them.
+    fn intern_current_traceback(&mut self) -> Option<u32> {
         let max_nframe = self.max_nframe;
-        let cache = self.cache;
         frame_stack::with_stack(|view| {
-            if let Some((id, version, tb)) = cache
-                && id == view.id
-                && version == view.version
-            {
-                return tb;
-            }
             let depth = view.entries.len();
             let window = view
                 .entries
@@ -181,11 +203,15 @@ impl Tables {
             } else {
                 depth.min(MAX_NFRAME as usize) as u32
             };
-            let mut hash = mix(u64::from(total_nframe));
+            // Rotate-xor-add per frame (short dependency chain), one final mix.
+            let mut hash = u64::from(total_nframe);
             for e in window {
-                hash = mix(hash ^ e.name_hash);
-                hash = mix(hash ^ u64::from(e.frame.lineno));
+                hash = hash.rotate_left(7)
+                    ^ e.name_hash.wrapping_add(
+                        u64::from(e.frame.lineno).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+                    );
             }
+            let hash = mix(hash);
             let tracebacks = &self.tracebacks;
             let found = self.traceback_index.find(hash, |&i| {
                 tracebacks.get(i as usize).is_some_and(|tb| {
@@ -200,7 +226,7 @@ impl Tables {
                         }
                 })
             });
-            let id = match found {
+            match found {
                 Some(&i) => i,
                 None => {
                     let frames: Vec<Frame> = if window.is_empty() {
@@ -218,9 +244,7 @@ impl Tables {
                         .insert_unique(hash, i, |&j| hashes.get(j as usize).copied().unwrap_or(0));
                     i
                 }
-            };
-            self.cache = Some((view.id, view.version, id));
-            id
+            }
         })
     }
 
@@ -230,7 +254,7 @@ impl Tables {
         if let Some(old) = previous {
             self.forget_size(old.size);
         }
-        self.traced += size;
+        self.traced = self.traced.saturating_add(size);
         self.peak = self.peak.max(self.traced);
         if self.sampled() {
             self.est_traced += size as f64 * sampling::inverse_probability(size, self.sample_rate);
@@ -279,7 +303,7 @@ impl Tables {
         self.traceback_hashes.clear();
         self.traceback_index.clear();
         self.frames_stored = 0;
-        self.cache = None;
+        self.cache = [None; TRACEBACK_CACHE];
         self.traced = 0;
         self.peak = 0;
         self.est_traced = 0.0;
@@ -336,6 +360,18 @@ impl Tracemalloc {
     /// A new stopped tracer, shared.
     pub fn new_shared() -> Arc<Self> {
         Arc::new(Tracemalloc::new())
+    }
+
+    /// The lock for an allocation event: `None` when the event comes from
+    /// the tracer itself on this thread (then it is not traced).
+    #[inline]
+    fn lock_event(&self) -> Option<Locked<'_>> {
+        let reentrancy = TracerGuard::try_enter()?;
+        let guard = self.tables.lock().unwrap_or_else(PoisonError::into_inner);
+        Some(Locked {
+            guard,
+            _reentrancy: reentrancy,
+        })
     }
 
     fn lock(&self) -> Locked<'_> {
@@ -617,7 +653,7 @@ impl Tracemalloc {
             .try_with(|c| {
                 let (s, left) = c.get();
                 if s == session {
-                    let left = left.saturating_sub(size as i64);
+                    let left = left.saturating_sub(i64::try_from(size).unwrap_or(i64::MAX));
                     c.set((s, left));
                     left <= 0
                 } else {
@@ -629,7 +665,9 @@ impl Tracemalloc {
 
     /// Records an allocation (exact mode, or a sampling candidate).
     fn record(&self, domain: Domain, addr: usize, size: usize, sampled_mode: bool) {
-        let mut locked = self.lock();
+        let Some(mut locked) = self.lock_event() else {
+            return;
+        };
         let Some(t) = locked.guard.as_mut() else {
             return;
         };
@@ -638,7 +676,10 @@ impl Tracemalloc {
             let (s, _) = COUNTDOWN.try_with(Cell::get).unwrap_or((session, 0));
             if s != session {
                 // First draw of this thread: is a sample point inside this block?
-                let left = t.rng.next_gap(t.sample_rate).saturating_sub(size as i64);
+                let left = t
+                    .rng
+                    .next_gap(t.sample_rate)
+                    .saturating_sub(i64::try_from(size).unwrap_or(i64::MAX));
                 let _ = COUNTDOWN.try_with(|c| c.set((session, left)));
                 if left > 0 {
                     return;
@@ -660,7 +701,9 @@ impl Tracemalloc {
         if sampled_mode && !self.maybe_sampled(addr) {
             return;
         }
-        let mut locked = self.lock();
+        let Some(mut locked) = self.lock_event() else {
+            return;
+        };
         let Some(t) = locked.guard.as_mut() else {
             return;
         };
@@ -676,12 +719,9 @@ impl AllocObserver for Tracemalloc {
     fn on_alloc(&self, domain: Domain, addr: usize, size: usize) {
         match self.mode.load(Ordering::Relaxed) {
             MODE_OFF => {}
-            MODE_EXACT => {
-                if !in_tracer() {
-                    self.record(domain, addr, size, false);
-                }
-            }
+            MODE_EXACT => self.record(domain, addr, size, false),
             _ => {
+                // The tracer's own allocations must not move the countdown.
                 if !in_tracer() && self.should_sample(size) {
                     self.record(domain, addr, size, true);
                 }
@@ -694,14 +734,14 @@ impl AllocObserver for Tracemalloc {
     /// resized block is a new sampling candidate).
     fn on_realloc(&self, domain: Domain, old_addr: usize, new_addr: usize, new_size: usize) {
         let mode = self.mode.load(Ordering::Relaxed);
-        if mode == MODE_OFF || in_tracer() {
+        if mode == MODE_OFF {
             return;
         }
         let sampled = mode == MODE_SAMPLED;
         if old_addr != new_addr || sampled {
             self.forget(domain, old_addr, sampled);
         }
-        if !sampled || self.should_sample(new_size) {
+        if !sampled || (!in_tracer() && self.should_sample(new_size)) {
             self.record(domain, new_addr, new_size, sampled);
         }
     }
@@ -710,7 +750,7 @@ impl AllocObserver for Tracemalloc {
     #[inline]
     fn on_free(&self, domain: Domain, addr: usize) {
         let mode = self.mode.load(Ordering::Relaxed);
-        if mode == MODE_OFF || in_tracer() {
+        if mode == MODE_OFF {
             return;
         }
         self.forget(domain, addr, mode == MODE_SAMPLED);

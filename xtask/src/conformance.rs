@@ -1,11 +1,13 @@
 //! `cargo xtask conformance`: every spec against every combination of
 //! components, as a matrix; the logic lives in the `conformance` crate.
 
+use conformance::isolation::{run_isolated, serve};
 use conformance::{
     ComponentFilter, Engine, Python3Engine, RunOptions, RuntimeEngine, Selection, Suite,
     contract_components, known_failures_path, specs_dir,
 };
 use std::path::PathBuf;
+use std::process::Command;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,7 +30,8 @@ Cells:
   X  UNEXPECTED PASS      an expected divergence matched CPython after all
   !  FIXED                a known failure passed: remove it from the list
 The exit status is 1 when any cell is F, C, T, X or !, or a spec is malformed
-(no .out, bad header); 2 on a usage error; 0 otherwise.
+(no .out, bad header); 2 on a usage error or when no spec matches
+the selection; 0 otherwise.
 
 Selection:
   --spec PATTERN        only specs whose name contains PATTERN, or matches it
@@ -46,6 +49,15 @@ Reports:
   --junit PATH          write JUnit XML (one testsuite per combination; expected
                         divergences and known failures are <skipped/>)
   -v, --verbose         also explain expected divergences and known failures
+
+Isolation:
+  Cells run in worker processes (this command, re-run with --worker), each
+  running cells in-process on big-stack threads; a worker that dies (abort,
+  stack overflow) costs one CRASH cell and is replaced, and one that stops
+  answering is killed and its cell reported as TIMEOUT.
+  --in-process          run cells in this process instead (faster to start; a
+                        process abort then ends the whole run)
+  --worker              serve cells over stdin/stdout (used by the supervisor)
 
 Limits and sources:
   --jobs N              cells run at once (default: the number of cores)
@@ -76,6 +88,8 @@ struct Args {
     specs_dir: Option<PathBuf>,
     known_failures: Option<PathBuf>,
     python3: bool,
+    in_process: bool,
+    worker: bool,
     help: bool,
 }
 
@@ -106,6 +120,8 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
         match flag {
             "-h" | "--help" => args.help = true,
             "-v" | "--verbose" => args.verbose = true,
+            "--in-process" => args.in_process = true,
+            "--worker" => args.worker = true,
             "--spec" => args.selection.spec = Some(value()?),
             "--alloc" => filter.alloc.extend(names(&value()?)),
             "--gc" => filter.gc.extend(names(&value()?)),
@@ -195,13 +211,6 @@ pub(crate) fn main(argv: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let plan = match suite.plan(&args.selection) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("cargo xtask conformance: {e}");
-            return ExitCode::from(2);
-        }
-    };
     let mut options = RunOptions::default();
     if let Some(j) = args.jobs {
         options.jobs = j;
@@ -212,6 +221,30 @@ pub(crate) fn main(argv: &[String]) -> ExitCode {
     if let Some(s) = args.max_steps {
         options.default_max_steps = s;
     }
+    if args.worker {
+        let stdin = std::io::stdin();
+        return match serve(&suite, &options, stdin.lock(), std::io::stdout().lock()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("cargo xtask conformance --worker: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    let plan = match suite.plan(&args.selection) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("cargo xtask conformance: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if plan.specs.is_empty() && plan.errors.is_empty() {
+        eprintln!(
+            "cargo xtask conformance: no spec in {} matches the selection",
+            dir.display()
+        );
+        return ExitCode::from(2);
+    }
     eprintln!(
         "running {} cells ({} specs x {} combinations) on {} threads...",
         plan.cells.len(),
@@ -219,7 +252,12 @@ pub(crate) fn main(argv: &[String]) -> ExitCode {
         plan.combinations.len(),
         options.jobs
     );
-    let report = suite.run(&plan, &options, &|_| {});
+    let report = if args.in_process {
+        suite.run(&plan, &options, &|_| {})
+    } else {
+        let worker = || worker_command(argv);
+        run_isolated(&suite, &plan, &options, &worker, &|_| {})
+    };
     print!("{}", report.matrix());
     let failures = report.failures(args.verbose);
     if !failures.is_empty() {
@@ -251,6 +289,30 @@ pub(crate) fn main(argv: &[String]) -> ExitCode {
         status = ExitCode::from(2);
     }
     status
+}
+
+/// This command again, as a worker: the flags that shape how a cell runs
+/// are passed on (the selection and report flags are the supervisor's).
+fn worker_command(argv: &[String]) -> Command {
+    let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("xtask"));
+    let mut command = Command::new(exe);
+    command.args(["conformance", "--worker"]);
+    let mut it = argv.iter();
+    while let Some(arg) = it.next() {
+        let name = arg.split_once('=').map_or(arg.as_str(), |(n, _)| n);
+        if matches!(
+            name,
+            "--specs-dir" | "--known-failures" | "--engine" | "--timeout" | "--max-steps"
+        ) {
+            command.arg(arg);
+            if !arg.contains('=')
+                && let Some(value) = it.next()
+            {
+                command.arg(value);
+            }
+        }
+    }
+    command
 }
 
 fn write_report(path: &std::path::Path, text: &str) -> std::io::Result<()> {
@@ -298,6 +360,29 @@ mod tests {
             let err = parse_args(&argv(line)).unwrap_err();
             assert!(err.contains(msg), "{line}: {err}");
         }
+    }
+
+    #[test]
+    fn workers_get_the_flags_that_shape_a_cell() {
+        let command = worker_command(&argv(
+            "--spec weak --specs-dir /tmp/s --timeout=3 --json r.json --max-steps 10 --gc off",
+        ));
+        let args: Vec<String> = command
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            args,
+            [
+                "conformance",
+                "--worker",
+                "--specs-dir",
+                "/tmp/s",
+                "--timeout=3",
+                "--max-steps",
+                "10"
+            ]
+        );
     }
 
     #[test]

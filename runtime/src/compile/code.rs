@@ -113,7 +113,7 @@
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use num_bigint::BigInt;
 
@@ -134,14 +134,14 @@ pub enum Constant {
     /// A `float` literal.
     Float(f64),
     /// A `str` literal (after escape processing and concatenation).
-    Str(Rc<str>),
+    Str(Arc<str>),
     /// A `bytes` literal.
-    Bytes(Rc<[u8]>),
+    Bytes(Arc<[u8]>),
     /// A tuple of constants: keyword-name tuples for [`Instr::CallKw`], and
     /// tuple displays whose items are all constants (as CPython folds them).
-    Tuple(Rc<[Constant]>),
+    Tuple(Arc<[Constant]>),
     /// A nested code object (function, lambda, class body, comprehension).
-    Code(Rc<CodeObject>),
+    Code(Arc<CodeObject>),
 }
 
 impl Constant {
@@ -167,7 +167,7 @@ impl PartialEq for Constant {
             (Constant::Str(a), Constant::Str(b)) => a == b,
             (Constant::Bytes(a), Constant::Bytes(b)) => a == b,
             (Constant::Tuple(a), Constant::Tuple(b)) => a == b,
-            (Constant::Code(a), Constant::Code(b)) => Rc::ptr_eq(a, b),
+            (Constant::Code(a), Constant::Code(b)) => Arc::ptr_eq(a, b),
             _ => false,
         }
     }
@@ -185,7 +185,7 @@ impl Hash for Constant {
             Constant::Str(s) => s.hash(state),
             Constant::Bytes(b) => b.hash(state),
             Constant::Tuple(t) => t.hash(state),
-            Constant::Code(c) => std::ptr::hash(Rc::as_ptr(c), state),
+            Constant::Code(c) => std::ptr::hash(Arc::as_ptr(c), state),
         }
     }
 }
@@ -884,11 +884,11 @@ impl CodeFlags {
 pub struct CodeObject {
     /// `co_name`: the function/class name, `<module>`, `<lambda>`,
     /// `<listcomp>`, `<setcomp>`, `<dictcomp>`, `<genexpr>`.
-    pub name: Rc<str>,
+    pub name: Arc<str>,
     /// `co_qualname` (`C.f.<locals>.g`).
-    pub qualname: Rc<str>,
+    pub qualname: Arc<str>,
     /// `co_filename`.
-    pub filename: Rc<str>,
+    pub filename: Arc<str>,
     /// `co_firstlineno` (the `def` line, or of the first decorator).
     pub first_line: u32,
     /// What this is the body of.
@@ -902,18 +902,18 @@ pub struct CodeObject {
     /// `co_kwonlyargcount`.
     pub kwonlyargcount: u32,
     /// `co_varnames`: fast locals; parameters first.
-    pub varnames: Vec<Rc<str>>,
+    pub varnames: Vec<Arc<str>>,
     /// `co_cellvars`: this body's variables captured by inner scopes.
-    pub cellvars: Vec<Rc<str>>,
+    pub cellvars: Vec<Arc<str>>,
     /// `co_freevars`: variables of enclosing scopes this body uses.
-    pub freevars: Vec<Rc<str>>,
+    pub freevars: Vec<Arc<str>>,
     /// For each `cellvars` entry, the parameter slot (index into
     /// `varnames`) whose argument must be moved into the new cell when the
     /// frame starts (the fast slot is left empty); `None` for cells that
     /// start empty. CPython ≤ 3.10's `co_cell2arg`.
     pub cell2arg: Vec<Option<u32>>,
     /// `co_names`: global, builtin, attribute and imported names.
-    pub names: Vec<Rc<str>>,
+    pub names: Vec<Arc<str>>,
     /// `co_consts`.
     pub consts: Vec<Constant>,
     /// The instructions.
@@ -938,7 +938,7 @@ impl CodeObject {
     }
 
     /// The name of cell slot `i` (a cellvar, then a freevar).
-    pub fn cell_name(&self, i: u32) -> Option<&Rc<str>> {
+    pub fn cell_name(&self, i: u32) -> Option<&Arc<str>> {
         let i = i as usize;
         if i < self.cellvars.len() {
             self.cellvars.get(i)

@@ -10,8 +10,8 @@
 //! `break`/`continue`/`return` unwind the "frame blocks" (`fblock`s) between
 //! them and their target as CPython's `compiler_unwind_fblock` does.
 
-use std::collections::HashMap;
-use std::rc::Rc;
+use hashbrown::HashMap;
+use std::sync::Arc;
 
 use num_bigint::BigInt;
 
@@ -22,6 +22,10 @@ use crate::syntax::error::{SyntaxError, SyntaxErrorKind};
 use crate::syntax::lexer::error_at;
 
 type Label = u32;
+
+/// CPython's `STACK_USE_GUIDELINE`: displays with more items are built
+/// incrementally.
+const STACK_USE_GUIDELINE: usize = 30;
 type CResult<T> = Result<T, SyntaxError>;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -33,13 +37,26 @@ enum Ctx {
 
 #[derive(Clone)]
 enum FBlockKind<'a> {
-    WhileLoop { start: Label, exit: Label },
-    ForLoop { start: Label, exit: Label },
+    WhileLoop {
+        start: Label,
+        exit: Label,
+    },
+    ForLoop {
+        start: Label,
+        exit: Label,
+    },
     TryExcept,
-    FinallyTry { body: &'a [Stmt] },
+    FinallyTry {
+        body: &'a [Stmt],
+    },
     FinallyEnd,
     With,
-    HandlerCleanup { name: Option<Symbol> },
+    HandlerCleanup {
+        name: Option<Symbol>,
+    },
+    /// A value kept on the stack (the pending return value) while an
+    /// inlined `finally` body runs: a `return` inside that body pops it.
+    PopValue,
 }
 
 #[derive(Clone)]
@@ -49,6 +66,8 @@ struct FBlock<'a> {
     handler_len: usize,
 }
 
+type SavedBlocks<'a> = (Vec<FBlock<'a>>, Vec<u32>);
+
 struct Handler {
     label: Label,
     depth: u32,
@@ -57,8 +76,8 @@ struct Handler {
 struct Unit<'a> {
     scope: ScopeId,
     kind: CodeKind,
-    name: Rc<str>,
-    qualname: Rc<str>,
+    name: Arc<str>,
+    qualname: Arc<str>,
     first_line: u32,
     flags: u32,
     argcount: u32,
@@ -69,12 +88,12 @@ struct Unit<'a> {
     handler_of: Vec<Option<u32>>,
     consts: Vec<Constant>,
     const_map: HashMap<Constant, u32>,
-    names: Vec<Rc<str>>,
-    name_map: HashMap<Rc<str>, u32>,
-    varnames: Vec<Rc<str>>,
+    names: Vec<Arc<str>>,
+    name_map: HashMap<Arc<str>, u32>,
+    varnames: Vec<Arc<str>>,
     var_map: HashMap<Symbol, u32>,
-    cellvars: Vec<Rc<str>>,
-    freevars: Vec<Rc<str>>,
+    cellvars: Vec<Arc<str>>,
+    freevars: Vec<Arc<str>>,
     cell_map: HashMap<Symbol, u32>,
     cell2arg: Vec<Option<u32>>,
     labels: Vec<Option<u32>>,
@@ -90,11 +109,11 @@ struct Unit<'a> {
 /// The code generator for one module.
 pub(crate) struct Compiler<'a> {
     src: &'a str,
-    filename: Rc<str>,
+    filename: Arc<str>,
     lines: LineIndex,
     interner: &'a Interner,
     table: &'a SymbolTable,
-    strs: HashMap<Symbol, Rc<str>>,
+    strs: HashMap<Symbol, Arc<str>>,
     units: Vec<Unit<'a>>,
 }
 
@@ -115,8 +134,8 @@ fn literal_constant(l: &Literal) -> Constant {
         Literal::Ellipsis => Constant::Ellipsis,
         Literal::Int(i) => Constant::Int(i.clone()),
         Literal::Float(f) => Constant::Float(*f),
-        Literal::Str(s) => Constant::Str(Rc::from(s.as_str())),
-        Literal::Bytes(b) => Constant::Bytes(Rc::from(b.as_slice())),
+        Literal::Str(s) => Constant::Str(Arc::from(s.as_str())),
+        Literal::Bytes(b) => Constant::Bytes(Arc::from(b.as_slice())),
     }
 }
 
@@ -174,7 +193,7 @@ impl<'a> Compiler<'a> {
     ) -> Compiler<'a> {
         Compiler {
             src,
-            filename: Rc::from(filename),
+            filename: Arc::from(filename),
             lines: LineIndex::new(src),
             interner,
             table,
@@ -185,11 +204,11 @@ impl<'a> Compiler<'a> {
 
     // ----- helpers -----
 
-    fn s(&mut self, sym: Symbol) -> Rc<str> {
+    fn s(&mut self, sym: Symbol) -> Arc<str> {
         if let Some(s) = self.strs.get(&sym) {
             return s.clone();
         }
-        let s: Rc<str> = Rc::from(self.interner.resolve(sym));
+        let s: Arc<str> = Arc::from(self.interner.resolve(sym));
         self.strs.insert(sym, s.clone());
         s
     }
@@ -349,7 +368,7 @@ impl<'a> Compiler<'a> {
         self.name_index_str(s)
     }
 
-    fn name_index_str(&mut self, s: Rc<str>) -> u32 {
+    fn name_index_str(&mut self, s: Arc<str>) -> u32 {
         let u = self.unit();
         if let Some(&i) = u.name_map.get(&s) {
             return i;
@@ -361,36 +380,36 @@ impl<'a> Compiler<'a> {
     }
 
     fn str_const(&mut self, s: &str) -> Constant {
-        Constant::Str(Rc::from(s))
+        Constant::Str(Arc::from(s))
     }
 
     // ----- units -----
 
-    fn enter_unit(&mut self, scope: ScopeId, name: Rc<str>, first_line: u32) -> CResult<()> {
+    fn enter_unit(&mut self, scope: ScopeId, name: Arc<str>, first_line: u32) -> CResult<()> {
         let sc = self
             .table
             .scope(scope)
             .ok_or_else(|| self.internal("missing scope", Span::default()))?;
         let kind = scope_code_kind(sc.kind);
-        let qualname: Rc<str> = match self.units.last() {
+        let qualname: Arc<str> = match self.units.last() {
             None => name.clone(),
             Some(p) => match p.kind {
                 CodeKind::Module => name.clone(),
-                CodeKind::Class => Rc::from(format!("{}.{}", p.qualname, name)),
-                CodeKind::Function | CodeKind::Comprehension => {
-                    Rc::from(format!("{}.<locals>.{}", p.qualname, name))
+                CodeKind::Class | CodeKind::Comprehension => {
+                    Arc::from(format!("{}.{}", p.qualname, name))
                 }
+                CodeKind::Function => Arc::from(format!("{}.<locals>.{}", p.qualname, name)),
             },
         };
-        let varnames: Vec<Rc<str>> = sc.varnames.iter().map(|&v| self.s(v)).collect();
+        let varnames: Vec<Arc<str>> = sc.varnames.iter().map(|&v| self.s(v)).collect();
         let var_map = sc
             .varnames
             .iter()
             .enumerate()
             .map(|(i, &v)| (v, i as u32))
             .collect();
-        let cellvars: Vec<Rc<str>> = sc.cellvars.iter().map(|&v| self.s(v)).collect();
-        let freevars: Vec<Rc<str>> = sc.freevars.iter().map(|&v| self.s(v)).collect();
+        let cellvars: Vec<Arc<str>> = sc.cellvars.iter().map(|&v| self.s(v)).collect();
+        let freevars: Vec<Arc<str>> = sc.freevars.iter().map(|&v| self.s(v)).collect();
         let mut cell_map = HashMap::new();
         for (i, &c) in sc.cellvars.iter().chain(sc.freevars.iter()).enumerate() {
             cell_map.entry(c).or_insert(i as u32);
@@ -464,7 +483,7 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
-    fn exit_unit(&mut self) -> CResult<Rc<CodeObject>> {
+    fn exit_unit(&mut self) -> CResult<Arc<CodeObject>> {
         let u = self
             .units
             .pop()
@@ -502,7 +521,7 @@ impl<'a> Compiler<'a> {
                 });
             }
         }
-        Ok(Rc::new(CodeObject {
+        Ok(Arc::new(CodeObject {
             name: u.name,
             qualname: u.qualname,
             filename: self.filename.clone(),
@@ -526,8 +545,8 @@ impl<'a> Compiler<'a> {
     }
 
     /// Compile the module body. CPython's `compiler_mod`.
-    pub(crate) fn module(&mut self, m: &'a Module) -> CResult<Rc<CodeObject>> {
-        self.enter_unit(0, Rc::from("<module>"), 1)?;
+    pub(crate) fn module(&mut self, m: &'a Module) -> CResult<Arc<CodeObject>> {
+        self.enter_unit(0, Arc::from("<module>"), 1)?;
         self.unit().first_line = 1;
         let mut body: &[Stmt] = &m.body;
         if let Some(doc) = docstring(body) {
@@ -535,7 +554,7 @@ impl<'a> Compiler<'a> {
             let l = self.set_loc(span);
             let c = self.str_const(doc);
             self.load_const(c);
-            let n = self.name_index_str(Rc::from("__doc__"));
+            let n = self.name_index_str(Arc::from("__doc__"));
             self.emit(Instr::StoreName(n));
             self.restore_loc(l);
             body = body.get(1..).unwrap_or(&[]);
@@ -568,8 +587,19 @@ impl<'a> Compiler<'a> {
         let function_like = matches!(kind, CodeKind::Function | CodeKind::Comprehension);
         let instr = match r {
             NameScope::Local if function_like => {
-                let Some(&i) = self.unit_ref().var_map.get(&sym) else {
-                    return Err(self.internal("unknown local", span));
+                // co_varnames: the parameters, then each local in the order
+                // the compiler first emits an instruction for it (CPython's
+                // `compiler_nameop` adds them lazily)
+                let i = match self.unit_ref().var_map.get(&sym) {
+                    Some(&i) => i,
+                    None => {
+                        let name = self.s(sym);
+                        let u = self.unit();
+                        let i = u.varnames.len() as u32;
+                        u.varnames.push(name);
+                        u.var_map.insert(sym, i);
+                        i
+                    }
                 };
                 match ctx {
                     Ctx::Load => Instr::LoadFast(i),
@@ -618,7 +648,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn store_name_str(&mut self, name: &str) {
-        let n = self.name_index_str(Rc::from(name));
+        let n = self.name_index_str(Arc::from(name));
         self.emit(Instr::StoreName(n));
     }
 
@@ -696,8 +726,7 @@ impl<'a> Compiler<'a> {
                     Some(v) => self.expr(v)?,
                     None => self.load_const(Constant::None),
                 }
-                self.unwind_all(true)?;
-                self.emit(Instr::ReturnValue);
+                self.return_value()?;
             }
             StmtKind::Delete(targets) => {
                 for t in targets {
@@ -1041,8 +1070,9 @@ impl<'a> Compiler<'a> {
                 span,
             ));
         };
-        self.unwind_to(idx + 1, false)?;
         let fb = self.unit_ref().fblocks[idx].clone();
+        let saved = self.unwind_to(idx + 1, false)?;
+        self.unit().handler_stack.truncate(fb.handler_len);
         match fb.kind {
             FBlockKind::WhileLoop { start, exit } => {
                 self.emit(Instr::Jump(if is_break { exit } else { start }));
@@ -1055,23 +1085,28 @@ impl<'a> Compiler<'a> {
                     self.emit(Instr::Jump(start));
                 }
             }
-            _ => return Err(self.internal("loop block", span)),
+            _ => {}
         }
+        self.restore_blocks(saved);
         Ok(())
     }
 
-    /// Unwind every frame block (for `return`).
-    fn unwind_all(&mut self, preserve_tos: bool) -> CResult<()> {
-        self.unwind_to(0, preserve_tos)
+    /// `return`: unwind every frame block, keeping the value on top.
+    fn return_value(&mut self) -> CResult<()> {
+        let saved = self.unwind_to(0, true)?;
+        self.emit(Instr::ReturnValue);
+        self.restore_blocks(saved);
+        Ok(())
     }
 
     /// Emit the exit code of the frame blocks above index `level`,
     /// innermost first, each compiled with the blocks and handlers that
-    /// enclose it (CPython's `compiler_unwind_fblock_stack`).
-    fn unwind_to(&mut self, level: usize, preserve_tos: bool) -> CResult<()> {
+    /// enclose it (CPython's `compiler_unwind_fblock_stack`). The blocks
+    /// and handlers stay truncated for the caller's final jump or return;
+    /// [`Compiler::restore_blocks`] puts them back.
+    fn unwind_to(&mut self, level: usize, preserve_tos: bool) -> CResult<SavedBlocks<'a>> {
         let saved_fblocks = self.unit_ref().fblocks.clone();
         let saved_handlers = self.unit_ref().handler_stack.clone();
-        let mut r = Ok(());
         let mut i = saved_fblocks.len();
         while i > level {
             i -= 1;
@@ -1081,15 +1116,18 @@ impl<'a> Compiler<'a> {
                 u.fblocks.truncate(i);
                 u.handler_stack.truncate(fb.handler_len);
             }
-            r = self.unwind_one(&fb, preserve_tos);
-            if r.is_err() {
-                break;
+            if let Err(e) = self.unwind_one(&fb, preserve_tos) {
+                self.restore_blocks((saved_fblocks, saved_handlers));
+                return Err(e);
             }
         }
+        Ok((saved_fblocks, saved_handlers))
+    }
+
+    fn restore_blocks(&mut self, saved: SavedBlocks<'a>) {
         let u = self.unit();
-        u.fblocks = saved_fblocks;
-        u.handler_stack = saved_handlers;
-        r
+        u.fblocks = saved.0;
+        u.handler_stack = saved.1;
     }
 
     fn unwind_one(&mut self, fb: &FBlock<'a>, preserve_tos: bool) -> CResult<()> {
@@ -1102,7 +1140,21 @@ impl<'a> Compiler<'a> {
                 self.emit(Instr::PopTop);
             }
             FBlockKind::FinallyTry { body } => {
-                self.stmts(body)?;
+                if preserve_tos {
+                    let hl = self.handler_len();
+                    self.push_fblock(FBlockKind::PopValue, hl);
+                }
+                let r = self.stmts(body);
+                if preserve_tos {
+                    self.pop_fblock();
+                }
+                r?;
+            }
+            FBlockKind::PopValue => {
+                if preserve_tos {
+                    self.emit(Instr::Swap(2));
+                }
+                self.emit(Instr::PopTop);
             }
             FBlockKind::FinallyEnd => {
                 if preserve_tos {
@@ -1194,21 +1246,23 @@ impl<'a> Compiler<'a> {
             match hd.name {
                 Some(name) => {
                     self.name_op(name.name, Ctx::Store, name.span)?;
-                    let hl2 = self.handler_len();
                     let (hc, hc_label) = self.new_handler();
                     self.push_handler(hc);
                     self.push_fblock(
                         FBlockKind::HandlerCleanup {
                             name: Some(name.name),
                         },
-                        hl2,
+                        hl_cleanup,
                     );
                     self.stmts(&hd.body)?;
                     self.pop_fblock();
                     self.pop_handler();
+                    // leaving the handler: outside the cleanup handler
+                    self.pop_handler();
                     self.emit(Instr::PopExcept);
                     self.clear_name(name.name)?;
                     self.emit(Instr::Jump(end));
+                    self.push_handler(c);
                     // exception inside the handler body: [prev, exc2]
                     self.bind(hc_label);
                     self.clear_name(name.name)?;
@@ -1216,12 +1270,13 @@ impl<'a> Compiler<'a> {
                 }
                 None => {
                     self.emit(Instr::PopTop);
-                    let hl2 = self.handler_len();
-                    self.push_fblock(FBlockKind::HandlerCleanup { name: None }, hl2);
+                    self.push_fblock(FBlockKind::HandlerCleanup { name: None }, hl_cleanup);
                     self.stmts(&hd.body)?;
                     self.pop_fblock();
+                    self.pop_handler();
                     self.emit(Instr::PopExcept);
                     self.emit(Instr::Jump(end));
+                    self.push_handler(c);
                 }
             }
             self.bind(next);
@@ -1230,7 +1285,6 @@ impl<'a> Compiler<'a> {
         // no clause matched: [prev, exc]
         self.emit(Instr::Reraise);
         self.pop_handler();
-        let _ = hl_cleanup;
         self.bind(c_label);
         self.emit(Instr::Swap(2));
         self.emit(Instr::PopExcept);
@@ -1375,7 +1429,7 @@ impl<'a> Compiler<'a> {
 
     /// Push the closure tuple for `code` (if it has free variables) and the
     /// code constant, then `MakeFunction`.
-    fn make_function(&mut self, code: Rc<CodeObject>, mut flags: u8, span: Span) -> CResult<()> {
+    fn make_function(&mut self, code: Arc<CodeObject>, mut flags: u8, span: Span) -> CResult<()> {
         if !code.freevars.is_empty() {
             for name in &code.freevars {
                 let sym = self.interner.lookup(name);
@@ -1474,7 +1528,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn class_body(&mut self, c: &'a ClassDef) -> CResult<()> {
-        let n = self.name_index_str(Rc::from("__name__"));
+        let n = self.name_index_str(Arc::from("__name__"));
         self.emit(Instr::LoadName(n));
         self.store_name_str("__module__");
         let q = self.unit_ref().qualname.clone();
@@ -1512,7 +1566,7 @@ impl<'a> Compiler<'a> {
             .scope_of(span)
             .ok_or_else(|| self.internal("lambda scope", span))?;
         let first_line = self.lines.line_col(span.start).0;
-        self.enter_unit(scope, Rc::from("<lambda>"), first_line)?;
+        self.enter_unit(scope, Arc::from("<lambda>"), first_line)?;
         self.set_arg_counts(args);
         self.const_index(Constant::None);
         let r = self.expr(body);
@@ -1548,7 +1602,7 @@ impl<'a> Compiler<'a> {
             .scope_of(e.span)
             .ok_or_else(|| self.internal("comprehension scope", e.span))?;
         let first_line = self.lines.line_col(e.span.start).0;
-        self.enter_unit(scope, Rc::from(name), first_line)?;
+        self.enter_unit(scope, Arc::from(name), first_line)?;
         self.unit().argcount = 1;
         let r = self.comprehension_body(e, generators, elt, value);
         if let Err(err) = r {
@@ -1834,47 +1888,66 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
+    /// List, tuple and set displays: CPython 3.11's `starunpack_helper`,
+    /// whose instruction choice decides the container's allocation (and so
+    /// `sys.getsizeof`): more than two constants are loaded as one tuple
+    /// constant and extended into an empty list; more than
+    /// `STACK_USE_GUIDELINE` items are appended one by one; a starred item
+    /// switches to building by extend/append from that point.
     fn sequence_display(&mut self, items: &'a [Expr], kind: Seq) -> CResult<()> {
+        let n = items.len();
+        type Op = fn(u32) -> Instr;
+        let (build, add, extend): (Op, Op, Op) = match kind {
+            Seq::Set => (Instr::BuildSet, Instr::SetAdd, Instr::SetUpdate),
+            _ => (Instr::BuildList, Instr::ListAppend, Instr::ListExtend),
+        };
+        let folded = if n > 2 && kind != Seq::Set {
+            fold_items(items)
+        } else {
+            None
+        };
+        if let Some(c) = folded {
+            if kind == Seq::Tuple {
+                self.load_const(c);
+            } else {
+                self.emit(build(0));
+                self.load_const(c);
+                self.emit(extend(1));
+            }
+            return Ok(());
+        }
         let has_star = items.iter().any(|i| matches!(i.kind, ExprKind::Starred(_)));
-        if !has_star {
+        let big = n > STACK_USE_GUIDELINE;
+        if !has_star && !big {
             for i in items {
                 self.expr(i)?;
             }
-            let n = items.len() as u32;
             self.emit(match kind {
-                Seq::List => Instr::BuildList(n),
-                Seq::Tuple => Instr::BuildTuple(n),
-                Seq::Set => Instr::BuildSet(n),
+                Seq::Tuple => Instr::BuildTuple(n as u32),
+                _ => build(n as u32),
             });
             return Ok(());
         }
-        // leading plain items, then extend/append
-        let lead = items
-            .iter()
-            .take_while(|i| !matches!(i.kind, ExprKind::Starred(_)))
-            .count();
-        for i in &items[..lead] {
-            self.expr(i)?;
+        let mut built = false;
+        if big {
+            self.emit(build(0));
+            built = true;
         }
-        self.emit(match kind {
-            Seq::Set => Instr::BuildSet(lead as u32),
-            _ => Instr::BuildList(lead as u32),
-        });
-        for i in &items[lead..] {
+        for (k, i) in items.iter().enumerate() {
             match &i.kind {
                 ExprKind::Starred(inner) => {
+                    if !built {
+                        self.emit(build(k as u32));
+                        built = true;
+                    }
                     self.expr(inner)?;
-                    self.emit(match kind {
-                        Seq::Set => Instr::SetUpdate(1),
-                        _ => Instr::ListExtend(1),
-                    });
+                    self.emit(extend(1));
                 }
                 _ => {
                     self.expr(i)?;
-                    self.emit(match kind {
-                        Seq::Set => Instr::SetAdd(1),
-                        _ => Instr::ListAppend(1),
-                    });
+                    if built {
+                        self.emit(add(1));
+                    }
                 }
             }
         }
@@ -1884,35 +1957,78 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
+    /// Dict displays: CPython 3.11's `compiler_dict`: runs of `key: value`
+    /// items are built with `BuildMap(n)` (more than 16 at a time: an empty
+    /// dict and `MapAdd`s), merged with `DictUpdate`, as are `**` items.
     fn dict_display(&mut self, keys: &'a [Option<Expr>], values: &'a [Expr]) -> CResult<()> {
-        let mut pending = 0u32;
-        let mut built = false;
-        for (k, v) in keys.iter().zip(values) {
-            match k {
-                Some(k) => {
-                    self.expr(k)?;
-                    self.expr(v)?;
-                    pending += 1;
-                }
-                None => {
-                    if pending > 0 || !built {
-                        self.emit(Instr::BuildMap(pending));
-                        if built {
-                            self.emit(Instr::DictUpdate(1));
-                        }
-                        built = true;
-                        pending = 0;
+        let n = values.len();
+        let mut have_dict = false;
+        let mut elements = 0usize;
+        for i in 0..n {
+            if let Some(None) = keys.get(i) {
+                if elements > 0 {
+                    self.subdict(keys, values, i - elements, i)?;
+                    if have_dict {
+                        self.emit(Instr::DictUpdate(1));
                     }
-                    self.expr(v)?;
+                    have_dict = true;
+                    elements = 0;
+                }
+                if !have_dict {
+                    self.emit(Instr::BuildMap(0));
+                    have_dict = true;
+                }
+                self.expr(&values[i])?;
+                self.emit(Instr::DictUpdate(1));
+            } else if elements * 2 > STACK_USE_GUIDELINE {
+                self.subdict(keys, values, i - elements, i + 1)?;
+                if have_dict {
                     self.emit(Instr::DictUpdate(1));
                 }
+                have_dict = true;
+                elements = 0;
+            } else {
+                elements += 1;
             }
         }
-        if pending > 0 || !built {
-            self.emit(Instr::BuildMap(pending));
-            if built {
+        if elements > 0 {
+            self.subdict(keys, values, n - elements, n)?;
+            if have_dict {
                 self.emit(Instr::DictUpdate(1));
             }
+            have_dict = true;
+        }
+        if !have_dict {
+            self.emit(Instr::BuildMap(0));
+        }
+        Ok(())
+    }
+
+    /// `keys[begin..end]: values[begin..end]` as one dict (CPython's
+    /// `compiler_subdict`; its `BUILD_CONST_KEY_MAP` allocates as
+    /// `BuildMap(n)` does).
+    fn subdict(
+        &mut self,
+        keys: &'a [Option<Expr>],
+        values: &'a [Expr],
+        begin: usize,
+        end: usize,
+    ) -> CResult<()> {
+        let big = (end - begin) * 2 > STACK_USE_GUIDELINE;
+        if big {
+            self.emit(Instr::BuildMap(0));
+        }
+        for (k, v) in keys.iter().zip(values).take(end).skip(begin) {
+            if let Some(k) = k {
+                self.expr(k)?;
+            }
+            self.expr(v)?;
+            if big {
+                self.emit(Instr::MapAdd(1));
+            }
+        }
+        if !big {
+            self.emit(Instr::BuildMap((end - begin) as u32));
         }
         Ok(())
     }
@@ -2058,7 +2174,7 @@ impl<'a> Compiler<'a> {
 
     fn joined_str(&mut self, parts: &'a [FStringPart]) -> CResult<()> {
         if parts.is_empty() {
-            self.load_const(Constant::Str(Rc::from("")));
+            self.load_const(Constant::Str(Arc::from("")));
             return Ok(());
         }
         for p in parts {

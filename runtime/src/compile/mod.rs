@@ -15,7 +15,7 @@ pub mod code;
 mod codegen;
 pub mod symtable;
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 pub use code::{CodeObject, Constant, Instr};
 
@@ -32,13 +32,45 @@ use crate::syntax::error::{SyntaxError, SyntaxErrorKind};
 /// let err = runtime::compile::compile_module(b"def f(:\n", "x.py").unwrap_err();
 /// assert_eq!(err.to_string(), "  File \"x.py\", line 1\n    def f(:\n          ^\nSyntaxError: invalid syntax");
 /// ```
-pub fn compile_module(source: &[u8], filename: &str) -> Result<Rc<CodeObject>, SyntaxError> {
+pub fn compile_module(source: &[u8], filename: &str) -> Result<Arc<CodeObject>, SyntaxError> {
     let text = decode_source(source, filename)?;
     compile_str(&text, filename)
 }
 
+/// Stack reserved for the compiler thread. The parser, the symbol table
+/// and the code generator recurse once per nesting level of the source
+/// (bounded by [`crate::syntax::parser::MAX_NESTING`]); unoptimized builds
+/// use tens of KiB per level, more than a test thread's 2 MiB stack holds,
+/// so compilation runs on its own thread with this much (virtual) stack,
+/// whatever thread calls it. The pages are only touched by deep input.
+pub const COMPILER_STACK_SIZE: usize = 256 * 1024 * 1024;
+
 /// Compile already-decoded source (newlines are normalized here too).
-pub fn compile_str(source: &str, filename: &str) -> Result<Rc<CodeObject>, SyntaxError> {
+pub fn compile_str(source: &str, filename: &str) -> Result<Arc<CodeObject>, SyntaxError> {
+    let (src, name) = (source.to_owned(), filename.to_owned());
+    let worker = std::thread::Builder::new()
+        .name("pymm-compile".into())
+        .stack_size(COMPILER_STACK_SIZE)
+        .spawn(move || compile_on_this_thread(&src, &name));
+    match worker {
+        Ok(handle) => handle.join().unwrap_or_else(|_| {
+            Err(SyntaxError::without_position(
+                SyntaxErrorKind::RecursionError,
+                "internal compiler error",
+                filename,
+            ))
+        }),
+        Err(e) => Err(SyntaxError::without_position(
+            SyntaxErrorKind::RecursionError,
+            format!("cannot start the compiler thread: {e}"),
+            filename,
+        )),
+    }
+}
+
+/// [`compile_str`] without the dedicated thread: the caller's stack must
+/// hold [`crate::syntax::parser::MAX_NESTING`] levels of recursion.
+fn compile_on_this_thread(source: &str, filename: &str) -> Result<Arc<CodeObject>, SyntaxError> {
     let normalized;
     let src = if source.contains('\r') {
         normalized = source.replace("\r\n", "\n").replace('\r', "\n");

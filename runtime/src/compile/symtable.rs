@@ -6,7 +6,7 @@
 //! comprehension/generator expression. A scope is found again by the span
 //! of the node that creates it ([`SymbolTable::scope_of`]).
 
-use std::collections::{HashMap, HashSet};
+use hashbrown::{HashMap, HashSet};
 
 use crate::syntax::ast::*;
 use crate::syntax::error::{SyntaxError, SyntaxErrorKind};
@@ -74,7 +74,8 @@ pub struct Scope {
     class_passthrough: Vec<Symbol>,
     /// Where each `nonlocal` name is declared (for the error position).
     nonlocal_spans: Vec<(Symbol, Span)>,
-    /// `co_varnames` (function-like scopes).
+    /// The parameters, the start of `co_varnames` (function-like scopes;
+    /// the code generator adds the other locals in order of first use).
     pub varnames: Vec<Symbol>,
     /// `co_cellvars`, sorted by name (as CPython).
     pub cellvars: Vec<Symbol>,
@@ -845,13 +846,8 @@ fn finish(table: &mut SymbolTable, interner: &Interner, class_sym: Symbol) {
         frees.sort_by(|a, b| interner.resolve(*a).cmp(interner.resolve(*b)));
         frees.dedup();
         if scope.is_function_like() {
-            let mut vars = scope.params.clone();
-            for &(n, _) in &scope.symbols {
-                if scope.resolved.get(&n) == Some(&NameScope::Local) && !vars.contains(&n) {
-                    vars.push(n);
-                }
-            }
-            scope.varnames = vars;
+            // the code generator appends the other locals as it uses them
+            scope.varnames = scope.params.clone();
         }
         scope.cellvars = cells;
         scope.freevars = frees;

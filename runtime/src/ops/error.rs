@@ -18,8 +18,8 @@ pub enum OpError {
     Value(String),
     /// `TypeError`, e.g. "not all arguments converted during string formatting".
     Type(String),
-    /// `IndexError`, e.g. "pop from empty list".
-    Index(&'static str),
+    /// `IndexError`, e.g. "string index out of range".
+    Index(String),
     /// `KeyError`; carries the `repr` of the key (str.format's `'{x}'` with
     /// no `x` passes the key for the VM to raise).
     Key(String),
@@ -45,8 +45,8 @@ impl OpError {
     /// key's repr, as `str(KeyError(key))` shows it).
     pub fn message(&self) -> &str {
         match self {
-            OpError::ZeroDivision(m) | OpError::Overflow(m) | OpError::Index(m) => m,
-            OpError::Value(m) | OpError::Type(m) | OpError::Key(m) => m,
+            OpError::ZeroDivision(m) | OpError::Overflow(m) => m,
+            OpError::Value(m) | OpError::Type(m) | OpError::Key(m) | OpError::Index(m) => m,
             OpError::Memory => "",
         }
     }

@@ -1,0 +1,387 @@
+//! Differential tests: thousands of inputs with the answers CPython 3.11
+//! gave for them, stored in `testdata/*.tsv` by `gen_testdata.py`.
+//!
+//! Each line is one case: tab-separated fields escaped with `\t`, `\n`,
+//! `\\` and `\u{XXXX}`; an expected field starting with `!` is an
+//! exception, `!Class: message`.
+
+use num_bigint::BigInt;
+
+use super::OpError;
+use super::float_repr::float_repr;
+use super::format_spec::{format_float, format_int};
+use super::number;
+use super::percent_format::{PercentHost, PercentNumber, percent_format};
+use super::str_format::Conversion;
+use super::str_repr::{str_ascii, str_repr};
+use super::text;
+
+/// Undoes the escaping of one field.
+fn unescape(field: &str) -> String {
+    let mut out = String::with_capacity(field.len());
+    let mut chars = field.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('\\') => out.push('\\'),
+            Some('u') => {
+                let hex: String = chars.by_ref().skip(1).take_while(|&c| c != '}').collect();
+                let cp = u32::from_str_radix(&hex, 16).expect("escape");
+                out.push(char::from_u32(cp).expect("code point"));
+            }
+            other => panic!("bad escape {other:?} in {field:?}"),
+        }
+    }
+    out
+}
+
+/// The rows of a table.
+fn rows(table: &str) -> impl Iterator<Item = Vec<String>> + '_ {
+    table.lines().map(|l| l.split('\t').map(unescape).collect())
+}
+
+fn float_from_bits(hex: &str) -> f64 {
+    f64::from_bits(u64::from_str_radix(hex, 16).expect("bits"))
+}
+
+fn bits_of(x: f64) -> String {
+    format!("{:016x}", x.to_bits())
+}
+
+fn shown(e: &OpError) -> String {
+    format!("!{}: {}", e.class_name(), e.message())
+}
+
+fn big(s: &str) -> BigInt {
+    s.parse().expect("int")
+}
+
+/// Runs `check` on every row, and fails listing the first mismatches.
+fn run(name: &str, table: &str, check: impl Fn(&[String]) -> Vec<(String, String, String)>) {
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for row in rows(table) {
+        n += 1;
+        for (what, want, got) in check(&row) {
+            if want != got {
+                failures.push(format!("{what}: want {want:?}, got {got:?} (row {row:?})"));
+            }
+        }
+    }
+    assert!(n > 100, "{name}: only {n} rows");
+    assert!(
+        failures.is_empty(),
+        "{name}: {} mismatches, first:\n{}",
+        failures.len(),
+        failures[..failures.len().min(8)].join("\n")
+    );
+}
+
+fn outcome<T>(r: Result<T, OpError>, show: impl Fn(T) -> String) -> String {
+    match r {
+        Ok(v) => show(v),
+        Err(e) => shown(&e),
+    }
+}
+
+#[test]
+fn float_repr_and_hash() {
+    run("float_repr", include_str!("testdata/float_repr.tsv"), |r| {
+        let x = float_from_bits(&r[0]);
+        vec![
+            ("repr".into(), r[1].clone(), float_repr(x)),
+            (
+                "hash".into(),
+                r[2].clone(),
+                number::hash_float(x).map_or("nan".into(), |h| h.to_string()),
+            ),
+        ]
+    });
+}
+
+#[test]
+fn round_with_ndigits() {
+    run("round", include_str!("testdata/round.tsv"), |r| {
+        let x = float_from_bits(&r[0]);
+        let got = if r[1] == "None" {
+            outcome(number::round_float_to_int(x), |v| v.to_string())
+        } else {
+            outcome(number::round_float(x, &big(&r[1])), bits_of)
+        };
+        vec![(format!("round({x:e}, {})", r[1]), r[2].clone(), got)]
+    });
+}
+
+#[test]
+fn int_true_division() {
+    run(
+        "int_truediv",
+        include_str!("testdata/int_truediv.tsv"),
+        |r| {
+            let (a, b) = (big(&r[0]), big(&r[1]));
+            let got = if r[1] == "1" {
+                outcome(number::int_to_f64(&a), bits_of)
+            } else {
+                outcome(number::int_truediv(&a, &b), bits_of)
+            };
+            vec![("a / b".into(), r[2].clone(), got)]
+        },
+    );
+}
+
+#[test]
+fn int_hash_floordiv_mod_sizeof() {
+    run("int_ops", include_str!("testdata/int_ops.tsv"), |r| {
+        let (a, b) = (big(&r[0]), big(&r[1]));
+        vec![
+            (
+                "hash".into(),
+                r[2].clone(),
+                number::hash_int(&a).to_string(),
+            ),
+            (
+                "//".into(),
+                r[3].clone(),
+                outcome(number::int_floordiv(&a, &b), |v| v.to_string()),
+            ),
+            (
+                "%".into(),
+                r[4].clone(),
+                outcome(number::int_mod(&a, &b), |v| v.to_string()),
+            ),
+            (
+                "getsizeof".into(),
+                r[5].clone(),
+                number::int_sizeof(&a).to_string(),
+            ),
+        ]
+    });
+}
+
+#[test]
+fn format_floats() {
+    run(
+        "format_float",
+        include_str!("testdata/format_float.tsv"),
+        |r| {
+            let x = float_from_bits(&r[0]);
+            vec![(
+                format!("format({x:?}, {:?})", r[1]),
+                r[2].clone(),
+                outcome(format_float(x, &r[1], "float"), |s| s),
+            )]
+        },
+    );
+}
+
+#[test]
+fn format_ints() {
+    run("format_int", include_str!("testdata/format_int.tsv"), |r| {
+        let a = big(&r[0]);
+        vec![(
+            format!("format({a}, {:?})", r[1]),
+            r[2].clone(),
+            outcome(format_int(&a, &r[1], "int"), |s| s),
+        )]
+    });
+}
+
+/// One int, float or str on the right of `%`.
+struct One(PercentNumber);
+
+impl PercentHost for One {
+    type Value = PercentNumber;
+    type Error = OpError;
+    fn tuple_len(&self) -> Option<usize> {
+        Some(1)
+    }
+    fn is_mapping(&self) -> bool {
+        false
+    }
+    fn whole(&mut self) -> PercentNumber {
+        self.0.clone()
+    }
+    fn item(&mut self, _: usize) -> PercentNumber {
+        self.0.clone()
+    }
+    fn key(&mut self, _: &str) -> Result<PercentNumber, OpError> {
+        Err(OpError::Type("format requires a mapping".into()))
+    }
+    fn number(&mut self, v: PercentNumber) -> Result<PercentNumber, OpError> {
+        Ok(v)
+    }
+    fn text(&mut self, v: PercentNumber, conversion: Conversion) -> Result<String, OpError> {
+        Ok(match (v, conversion) {
+            (PercentNumber::Int(i), _) => i.to_string(),
+            (PercentNumber::Float(f), _) => float_repr(f),
+            (PercentNumber::Str(s), Conversion::Str) => s,
+            (PercentNumber::Str(s), Conversion::Repr) => str_repr(&s),
+            (PercentNumber::Str(s), Conversion::Ascii) => str_ascii(&s),
+            (PercentNumber::Other(t), _) => t,
+        })
+    }
+}
+
+#[test]
+fn percent_formatting() {
+    run("percent", include_str!("testdata/percent.tsv"), |r| {
+        let v = match r[1].as_str() {
+            "i" => PercentNumber::Int(big(&r[2])),
+            "f" => PercentNumber::Float(float_from_bits(&r[2])),
+            _ => PercentNumber::Str(r[2].clone()),
+        };
+        vec![(
+            format!("{:?} % {:?}", r[0], r[2]),
+            r[3].clone(),
+            outcome(percent_format(&r[0], &mut One(v)), |s| s),
+        )]
+    });
+}
+
+#[test]
+fn int_and_float_parsing() {
+    run("parse", include_str!("testdata/parse.tsv"), |r| {
+        let base: u32 = r[1].parse().expect("base");
+        vec![
+            (
+                format!("int({:?}, {base})", r[0]),
+                r[2].clone(),
+                outcome(
+                    number::int_from_str(&r[0], base, number::INT_MAX_STR_DIGITS),
+                    |v| v.to_string(),
+                ),
+            ),
+            (
+                format!("float({:?})", r[0]),
+                r[3].clone(),
+                outcome(number::float_from_str(&r[0]), float_repr),
+            ),
+        ]
+    });
+}
+
+fn list_repr(items: &[&str]) -> String {
+    format!(
+        "[{}]",
+        items
+            .iter()
+            .map(|s| str_repr(s))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+fn opt(s: &str) -> Option<i64> {
+    (s != "None").then(|| s.parse().expect("index"))
+}
+
+fn py_bool(b: bool) -> String {
+    if b { "True".into() } else { "False".into() }
+}
+
+#[test]
+fn str_methods() {
+    run("text", include_str!("testdata/text.tsv"), |r| {
+        let (s, sub) = (r[0].as_str(), r[1].as_str());
+        let (st, en) = (opt(&r[2]), opt(&r[3]));
+        let m: i64 = r[4].parse().expect("maxsplit");
+        let split_or_err = |v: Result<Vec<&str>, OpError>| match v {
+            Ok(v) => list_repr(&v),
+            Err(e) => str_repr(&shown(&e)),
+        };
+        let preds: [fn(&str) -> bool; 11] = [
+            text::isalpha,
+            text::isalnum,
+            text::isdecimal,
+            text::isdigit,
+            text::isnumeric,
+            text::isspace,
+            text::isprintable,
+            text::isupper,
+            text::islower,
+            text::istitle,
+            text::isidentifier,
+        ];
+        let width: i64 = r[28].parse().expect("width");
+        let zwidth: i64 = r[30].parse().expect("zfill width");
+        let tab: i64 = r[32].parse().expect("tabsize");
+        let strip_chars = if sub.is_empty() { None } else { Some(sub) };
+        let got = [
+            text::find(s, sub, st, en).to_string(),
+            text::rfind(s, sub, st, en).to_string(),
+            text::count(s, sub, st, en).to_string(),
+            py_bool(text::startswith(s, &[sub], st, en)),
+            py_bool(text::endswith(s, &[sub], st, en)),
+            list_repr(&text::split_whitespace(s, m)),
+            list_repr(&text::rsplit_whitespace(s, m)),
+            split_or_err(text::split(s, sub, m)),
+            split_or_err(text::rsplit(s, sub, m)),
+            list_repr(&text::splitlines(s, true)),
+            text::strip(s, None).to_owned(),
+            text::strip(s, strip_chars).to_owned(),
+            text::replace(s, sub, "<>", m).expect("replace"),
+            text::lower(s),
+            text::upper(s),
+            text::title(s),
+            text::capitalize(s),
+            text::swapcase(s),
+            text::casefold(s),
+            str_repr(s),
+            str_ascii(s),
+            text::str_sizeof(s).to_string(),
+            preds.iter().map(|f| if f(s) { '1' } else { '0' }).collect(),
+        ];
+        let names = [
+            "find",
+            "rfind",
+            "count",
+            "startswith",
+            "endswith",
+            "split()",
+            "rsplit()",
+            "split(sub)",
+            "rsplit(sub)",
+            "splitlines",
+            "strip()",
+            "strip(sub)",
+            "replace",
+            "lower",
+            "upper",
+            "title",
+            "capitalize",
+            "swapcase",
+            "casefold",
+            "repr",
+            "ascii",
+            "getsizeof",
+            "predicates",
+        ];
+        let mut checks: Vec<(String, String, String)> = names
+            .iter()
+            .zip(got)
+            .enumerate()
+            .map(|(i, (name, g))| (format!("{s:?}.{name}"), r[5 + i].clone(), g))
+            .collect();
+        checks.push((
+            "center".into(),
+            r[29].clone(),
+            text::center(s, width, '*').expect("center"),
+        ));
+        checks.push((
+            "zfill".into(),
+            r[31].clone(),
+            text::zfill(s, zwidth).expect("zfill"),
+        ));
+        checks.push((
+            "expandtabs".into(),
+            r[33].clone(),
+            text::expandtabs(s, tab).expect("expandtabs"),
+        ));
+        checks
+    });
+}

@@ -1,0 +1,560 @@
+//! `cargo xtask bench [GROUP...] [--quick]`: runs the side-by-side criterion
+//! benchmarks of the `bench` crate and prints, per workload, each
+//! implementation's time and its ratio to a peer, then the speed budgets
+//! (a table of data below that every group adds its rows to) as met or not.
+//!
+//! Benchmark IDs are `<group>/<workload>/<impl>` (criterion group
+//! `<group>/<workload>`, function `<impl>`); results are read from
+//! criterion's `target/criterion/**/new/{benchmark,estimates}.json`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use serde_json::Value;
+
+/// The benchmark groups: the `[[bench]]` targets of `bench/Cargo.toml`.
+const GROUPS: &[&str] = &["alloc", "gc", "intern", "trace", "interp"];
+
+/// The implementation each group's ratio column is measured against, unless
+/// `--peer` names another.
+const DEFAULT_PEERS: &[(&str, &str)] = &[
+    ("alloc", "glibc"),
+    ("gc", "cpython"),
+    ("intern", "cpython"),
+    ("trace", "cpython"),
+    ("interp", "cpython"),
+];
+
+/// A speed budget: in the same run, `ours` on `group/workload` must take at
+/// most `max_ratio` times the time of `peer` (so `1/1.5` means "at least
+/// 1.5x faster", `1.3` means "within 1.3x").
+pub(crate) struct Budget {
+    pub(crate) group: &'static str,
+    pub(crate) workload: &'static str,
+    pub(crate) ours: &'static str,
+    pub(crate) peer: &'static str,
+    pub(crate) max_ratio: f64,
+    /// Where the budget comes from (issue, reference figure).
+    pub(crate) source: &'static str,
+}
+
+/// Every budget of the project. Each group adds its rows here.
+pub(crate) const BUDGETS: &[Budget] = &[
+    // alloc (issue #2)
+    Budget {
+        group: "alloc",
+        workload: "churn",
+        ours: "pymalloc",
+        peer: "glibc",
+        max_ratio: 1.0 / 1.5,
+        source: "#2: PyMalloc through the trait >= 1.5x faster than glibc on churn",
+    },
+    Budget {
+        group: "alloc",
+        workload: "alloc_only",
+        ours: "pymalloc",
+        peer: "bumpalo",
+        max_ratio: 1.3,
+        source: "#2: PyMalloc within 1.3x of bumpalo on allocate-only",
+    },
+    Budget {
+        group: "alloc",
+        workload: "global_churn",
+        ours: "global-pymalloc",
+        peer: "mimalloc",
+        max_ratio: 1.5,
+        source: "#2: the GlobalAlloc adapter, single-threaded, within 1.5x of mimalloc",
+    },
+    // intern (issue #4): at least as fast as the faster of lasso and
+    // string-interner on fill and hit.
+    Budget {
+        group: "intern",
+        workload: "fill",
+        ours: "pymm",
+        peer: "lasso",
+        max_ratio: 1.0,
+        source: "#4: StringInterner at least as fast as lasso on fill",
+    },
+    Budget {
+        group: "intern",
+        workload: "fill",
+        ours: "pymm",
+        peer: "string-interner",
+        max_ratio: 1.0,
+        source: "#4: StringInterner at least as fast as string-interner on fill",
+    },
+    Budget {
+        group: "intern",
+        workload: "hit",
+        ours: "pymm",
+        peer: "lasso",
+        max_ratio: 1.0,
+        source: "#4: StringInterner at least as fast as lasso on hit",
+    },
+    Budget {
+        group: "intern",
+        workload: "hit",
+        ours: "pymm",
+        peer: "string-interner",
+        max_ratio: 1.0,
+        source: "#4: StringInterner at least as fast as string-interner on hit",
+    },
+    // gc, trace, interp: add your budgets here.
+];
+
+const HELP: &str = "\
+usage: cargo xtask bench [GROUP...] [FLAGS]
+
+Run the side-by-side benchmarks of the `bench` crate (`cargo bench -p bench
+--bench GROUP` for each GROUP; all groups when none is given), then read
+criterion's results (target/criterion/**/new/estimates.json) and print:
+  - per workload, each implementation's mean time and its ratio to the
+    group's peer (time / peer time: below 1 is faster than the peer);
+  - the speed budgets of those groups (xtask/src/bench.rs, BUDGETS):
+    workload, ours, peer, required ratio, measured ratio, met / NOT MET.
+
+Groups: alloc, gc, intern, trace, interp.
+
+Flags:
+  --quick         short runs (0.3 s warm-up, 1 s measurement, 10 samples)
+  --report-only   do not run anything; report the results already on disk
+  --peer NAME     measure the ratio column against NAME instead of the
+                  group's default peer (alloc: glibc; others: cpython)
+  -h, --help      this text
+
+Exit status: 0 when every budget of the selected groups is met; 1 when a
+budget is not met, a budgeted benchmark has no result, or cargo bench
+failed; 2 on a usage error.";
+
+#[derive(Debug)]
+struct Options {
+    groups: Vec<String>,
+    quick: bool,
+    report_only: bool,
+    peer: Option<String>,
+}
+
+fn parse(args: &[String]) -> Result<Option<Options>, String> {
+    let mut opts = Options {
+        groups: Vec::new(),
+        quick: false,
+        report_only: false,
+        peer: None,
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--quick" => opts.quick = true,
+            "--report-only" => opts.report_only = true,
+            "--peer" => {
+                let name = it.next().ok_or("--peer needs a name")?;
+                opts.peer = Some(name.clone());
+            }
+            flag if flag.starts_with('-') => return Err(format!("unknown flag `{flag}`")),
+            group if GROUPS.contains(&group) => {
+                if !opts.groups.iter().any(|g| g == group) {
+                    opts.groups.push(group.to_string());
+                }
+            }
+            other => {
+                return Err(format!(
+                    "unknown group `{other}` (groups: {})",
+                    GROUPS.join(", ")
+                ));
+            }
+        }
+    }
+    if opts.groups.is_empty() {
+        opts.groups = GROUPS.iter().map(|g| g.to_string()).collect();
+    }
+    Ok(Some(opts))
+}
+
+/// `cargo xtask bench`.
+pub(crate) fn main(args: &[String]) -> ExitCode {
+    let opts = match parse(args) {
+        Ok(Some(opts)) => opts,
+        Ok(None) => {
+            println!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("cargo xtask bench: {e}\n\n{HELP}");
+            return ExitCode::from(2);
+        }
+    };
+    let root = workspace_root();
+    let mut failed = false;
+    if !opts.report_only {
+        for group in &opts.groups {
+            if let Err(e) = run_group(&root, group, opts.quick) {
+                eprintln!("cargo xtask bench: {e}");
+                failed = true;
+            }
+        }
+    }
+    let results = match read_results(&criterion_dir(&root)) {
+        Ok(results) => results,
+        Err(e) => {
+            eprintln!("cargo xtask bench: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let (report, budgets_ok) = report(&results, &opts);
+    print!("{report}");
+    if failed || !budgets_ok {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The workspace root: the parent of this crate's manifest directory.
+fn workspace_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+/// Where criterion writes: `$CARGO_TARGET_DIR/criterion` or `target/criterion`.
+fn criterion_dir(root: &Path) -> PathBuf {
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    target.join("criterion")
+}
+
+fn run_group(root: &Path, group: &str, quick: bool) -> Result<(), String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(root)
+        .args(["bench", "-p", "bench", "--bench", group, "--"]);
+    if quick {
+        cmd.args([
+            "--warm-up-time",
+            "0.3",
+            "--measurement-time",
+            "1",
+            "--sample-size",
+            "10",
+        ]);
+    }
+    eprintln!(
+        "cargo xtask bench: running group `{group}`{}",
+        if quick { " (quick)" } else { "" }
+    );
+    let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "`cargo bench -p bench --bench {group}` failed ({status})"
+        ))
+    }
+}
+
+/// One criterion result: `group/workload/impl` and its mean time in ns.
+#[derive(Debug, Clone, PartialEq)]
+struct Measurement {
+    group: String,
+    workload: String,
+    implementation: String,
+    mean_ns: f64,
+}
+
+/// Reads every `new/benchmark.json` + `new/estimates.json` pair below `dir`.
+/// A missing directory means no results yet (an empty list).
+fn read_results(dir: &Path) -> Result<Vec<Measurement>, String> {
+    let mut out = Vec::new();
+    if dir.is_dir() {
+        walk(dir, &mut out)?;
+    }
+    out.sort_by(|a, b| {
+        (&a.group, &a.workload, &a.implementation).cmp(&(&b.group, &b.workload, &b.implementation))
+    });
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<Measurement>) -> Result<(), String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if !path.is_dir() {
+            continue;
+        }
+        if path.file_name().is_some_and(|n| n == "new") {
+            let (bench, estimates) = (path.join("benchmark.json"), path.join("estimates.json"));
+            if bench.is_file() && estimates.is_file() {
+                out.extend(parse_measurement(
+                    &read_json(&bench)?,
+                    &read_json(&estimates)?,
+                ));
+            }
+        } else {
+            walk(&path, out)?;
+        }
+    }
+    Ok(())
+}
+
+fn read_json(path: &Path) -> Result<Value, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{} is not valid JSON: {e}", path.display()))
+}
+
+/// Builds a measurement from criterion's `benchmark.json` (`group_id`,
+/// `function_id`, `value_str`) and `estimates.json` (`mean.point_estimate`,
+/// in nanoseconds). IDs that are not `group/workload/impl` are skipped.
+fn parse_measurement(benchmark: &Value, estimates: &Value) -> Option<Measurement> {
+    let mut parts: Vec<&str> = Vec::new();
+    for key in ["group_id", "function_id", "value_str"] {
+        if let Some(s) = benchmark.get(key).and_then(Value::as_str) {
+            parts.extend(s.split('/'));
+        }
+    }
+    let [group, workload @ .., implementation] = parts.as_slice() else {
+        return None;
+    };
+    if workload.is_empty() {
+        return None;
+    }
+    let mean_ns = estimates.get("mean")?.get("point_estimate")?.as_f64()?;
+    Some(Measurement {
+        group: group.to_string(),
+        workload: workload.join("/"),
+        implementation: implementation.to_string(),
+        mean_ns,
+    })
+}
+
+/// `1234.5` ns → `"1.23 µs"`.
+fn format_time(ns: f64) -> String {
+    if ns >= 1e9 {
+        format!("{:.2} s", ns / 1e9)
+    } else if ns >= 1e6 {
+        format!("{:.2} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.2} µs", ns / 1e3)
+    } else {
+        format!("{ns:.1} ns")
+    }
+}
+
+/// `ours / peer` as words: `0.55 (1.82x faster)`.
+fn describe_ratio(ratio: f64) -> String {
+    if ratio <= 1.0 {
+        format!("{ratio:.2} ({:.2}x faster)", 1.0 / ratio)
+    } else {
+        format!("{ratio:.2} ({ratio:.2}x slower)")
+    }
+}
+
+fn describe_requirement(max_ratio: f64) -> String {
+    if max_ratio < 1.0 {
+        format!("<= {max_ratio:.2} (>= {:.2}x faster)", 1.0 / max_ratio)
+    } else {
+        format!("<= {max_ratio:.2} (within {max_ratio:.2}x)")
+    }
+}
+
+/// The per-workload tables and the budget table; `false` when a budget of
+/// a selected group is not met or has no result.
+fn report(results: &[Measurement], opts: &Options) -> (String, bool) {
+    let mut out = String::new();
+    let lookup: BTreeMap<(&str, &str, &str), f64> = results
+        .iter()
+        .map(|m| {
+            (
+                (
+                    m.group.as_str(),
+                    m.workload.as_str(),
+                    m.implementation.as_str(),
+                ),
+                m.mean_ns,
+            )
+        })
+        .collect();
+    for group in &opts.groups {
+        let in_group: Vec<&Measurement> = results.iter().filter(|m| &m.group == group).collect();
+        if in_group.is_empty() {
+            let _ = writeln!(out, "\n{group}: no results");
+            continue;
+        }
+        let peer = opts.peer.clone().unwrap_or_else(|| {
+            DEFAULT_PEERS
+                .iter()
+                .find(|(g, _)| g == group)
+                .map_or("", |(_, p)| p)
+                .to_string()
+        });
+        let mut workloads: Vec<&str> = in_group.iter().map(|m| m.workload.as_str()).collect();
+        workloads.dedup();
+        for workload in workloads {
+            let peer_ns = lookup
+                .get(&(group.as_str(), workload, peer.as_str()))
+                .copied();
+            let _ = writeln!(out, "\n{group}/{workload}");
+            let _ = writeln!(
+                out,
+                "  {:<20} {:>12}   vs {peer}",
+                "implementation", "mean time"
+            );
+            for m in in_group.iter().filter(|m| m.workload == workload) {
+                let ratio =
+                    peer_ns.map_or_else(|| "-".to_string(), |p| format!("{:.2}x", m.mean_ns / p));
+                let _ = writeln!(
+                    out,
+                    "  {:<20} {:>12}   {ratio}",
+                    m.implementation,
+                    format_time(m.mean_ns)
+                );
+            }
+        }
+    }
+    let budgets: Vec<&Budget> = BUDGETS
+        .iter()
+        .filter(|b| opts.groups.iter().any(|g| g == b.group))
+        .collect();
+    let mut all_met = true;
+    if !budgets.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nSpeed budgets (ratio = ours / peer mean time, same run)"
+        );
+        let _ = writeln!(
+            out,
+            "  {:<22} {:<16} {:<10} {:<30} {:<26} status",
+            "workload", "ours", "peer", "required", "measured"
+        );
+        for b in budgets {
+            let ours = lookup.get(&(b.group, b.workload, b.ours));
+            let peer = lookup.get(&(b.group, b.workload, b.peer));
+            let (measured, status) = match (ours, peer) {
+                (Some(o), Some(p)) => {
+                    let ratio = o / p;
+                    let met = ratio <= b.max_ratio;
+                    all_met &= met;
+                    (describe_ratio(ratio), if met { "met" } else { "NOT MET" })
+                }
+                _ => {
+                    all_met = false;
+                    ("no result".to_string(), "NOT MET")
+                }
+            };
+            let _ = writeln!(
+                out,
+                "  {:<22} {:<16} {:<10} {:<30} {:<26} {status}",
+                format!("{}/{}", b.group, b.workload),
+                b.ours,
+                b.peer,
+                describe_requirement(b.max_ratio),
+                measured
+            );
+            let _ = writeln!(out, "      {}", b.source);
+        }
+    }
+    (out, all_met)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn parses_groups_and_flags() {
+        let opts = parse(&args(&["alloc", "--quick", "gc", "alloc"]))
+            .unwrap()
+            .unwrap();
+        assert_eq!(opts.groups, ["alloc", "gc"]);
+        assert!(opts.quick && !opts.report_only);
+        let all = parse(&args(&[])).unwrap().unwrap();
+        assert_eq!(all.groups.len(), GROUPS.len());
+        assert!(parse(&args(&["--help"])).unwrap().is_none());
+        assert!(
+            parse(&args(&["nope"]))
+                .unwrap_err()
+                .contains("unknown group")
+        );
+        assert!(
+            parse(&args(&["--fast"]))
+                .unwrap_err()
+                .contains("unknown flag")
+        );
+        assert!(parse(&args(&["--peer"])).is_err());
+    }
+
+    #[test]
+    fn reads_criterion_ids_and_means() {
+        let bench = serde_json::json!({"group_id": "alloc/churn", "function_id": "pymalloc", "value_str": null});
+        let est = serde_json::json!({"mean": {"point_estimate": 1500.0}});
+        let m = parse_measurement(&bench, &est).unwrap();
+        assert_eq!(
+            (
+                m.group.as_str(),
+                m.workload.as_str(),
+                m.implementation.as_str()
+            ),
+            ("alloc", "churn", "pymalloc")
+        );
+        assert_eq!(m.mean_ns, 1500.0);
+        let flat = serde_json::json!({"group_id": "lonely", "function_id": null});
+        assert!(parse_measurement(&flat, &est).is_none());
+        assert!(parse_measurement(&bench, &serde_json::json!({})).is_none());
+    }
+
+    #[test]
+    fn budgets_are_judged_on_the_ratio() {
+        let m = |workload: &str, implementation: &str, mean_ns: f64| Measurement {
+            group: "alloc".into(),
+            workload: workload.into(),
+            implementation: implementation.into(),
+            mean_ns,
+        };
+        let opts = Options {
+            groups: vec!["alloc".into()],
+            quick: false,
+            report_only: true,
+            peer: None,
+        };
+        let good = vec![
+            m("churn", "pymalloc", 50.0),
+            m("churn", "glibc", 100.0),
+            m("alloc_only", "pymalloc", 12.0),
+            m("alloc_only", "bumpalo", 10.0),
+            m("global_churn", "global-pymalloc", 14.0),
+            m("global_churn", "mimalloc", 10.0),
+        ];
+        let (text, met) = report(&good, &opts);
+        assert!(met, "{text}");
+        assert!(text.contains("0.50 (2.00x faster)"), "{text}");
+        let mut bad = good.clone();
+        bad[0].mean_ns = 80.0; // only 1.25x faster than glibc
+        let (text, met) = report(&bad, &opts);
+        assert!(!met);
+        assert!(text.contains("NOT MET"), "{text}");
+        let (_, met) = report(&good[1..], &opts);
+        assert!(!met, "a budget without a result is not met");
+    }
+
+    #[test]
+    fn every_budget_names_a_known_group() {
+        for b in BUDGETS {
+            assert!(GROUPS.contains(&b.group), "{}", b.group);
+            assert!(b.max_ratio > 0.0);
+        }
+    }
+
+    #[test]
+    fn times_are_human_readable() {
+        assert_eq!(format_time(12.34), "12.3 ns");
+        assert_eq!(format_time(1234.0), "1.23 µs");
+        assert_eq!(format_time(2_500_000.0), "2.50 ms");
+    }
+}
