@@ -30,7 +30,8 @@ Cells:
   X  UNEXPECTED PASS      an expected divergence matched CPython after all
   !  FIXED                a known failure passed: remove it from the list
 The exit status is 1 when any cell is F, C, T, X or !, or a spec is malformed
-(no .out, bad header); 2 on a usage error; 0 otherwise.
+(no .out, bad header); 2 on a usage error or when no spec matches
+the selection; 0 otherwise.
 
 Selection:
   --spec PATTERN        only specs whose name contains PATTERN, or matches it
@@ -237,6 +238,13 @@ pub(crate) fn main(argv: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if plan.specs.is_empty() && plan.errors.is_empty() {
+        eprintln!(
+            "cargo xtask conformance: no spec in {} matches the selection",
+            dir.display()
+        );
+        return ExitCode::from(2);
+    }
     eprintln!(
         "running {} cells ({} specs x {} combinations) on {} threads...",
         plan.cells.len(),

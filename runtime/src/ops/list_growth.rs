@@ -57,6 +57,21 @@ pub fn list_items_bytes(allocated: usize) -> usize {
     PTR * allocated
 }
 
+/// `MAX_PREALLOC` of `Objects/stringlib/split.h`.
+const SPLIT_MAX_PREALLOC: usize = 12;
+
+/// `PREALLOC_SIZE(maxsplit)`: the capacity of the list `str.split` and
+/// `str.rsplit` start with (12 for an unlimited split; `maxsplit + 1`
+/// below that). Items past it are appended ([`list_resize`]); the capacity
+/// is never trimmed, so `''.split()` reports 152 bytes. (`str.splitlines`
+/// starts from an empty list and appends.)
+pub fn split_prealloc(maxsplit: i64) -> usize {
+    match usize::try_from(maxsplit) {
+        Ok(m) if m < SPLIT_MAX_PREALLOC => m + 1,
+        _ => SPLIT_MAX_PREALLOC,
+    }
+}
+
 // ---------------------------------------------------------------- tuple
 
 /// `sys.getsizeof(t)` for a tuple of `n` items: `40 + 8 * n`
@@ -129,6 +144,17 @@ pub struct DictKeys {
     pub usable: usize,
     /// Live items (`ma_used`).
     pub used: usize,
+}
+
+/// How `dict_merge` takes the entries of another dict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MergePlan {
+    /// The other dict's table was cloned whole (`clone_combined_dict_keys`):
+    /// copy its entries, no per-key insertion. Carries the table change.
+    Cloned(KeysChange),
+    /// Insert each key (calling [`DictKeys::insert_new_key`] for the new
+    /// ones) after this up-front change (`Kept` when none was needed).
+    InsertEach(KeysChange),
 }
 
 /// What happened to the key table on an insertion.
@@ -222,6 +248,56 @@ impl DictKeys {
         self.used += 1;
         self.usable -= 1;
         change
+    }
+
+    /// `dk_nentries`: entries ever written to the current table (deleted
+    /// ones included, until the next resize).
+    pub fn nentries(&self) -> usize {
+        self.log2_size
+            .map_or(0, |l| usable_fraction(1 << l) - self.usable)
+    }
+
+    /// The table of `d.copy()` (`PyDict_Copy`): a clone of this one when it
+    /// is at most one third deleted entries, else a compact merge.
+    pub fn copied(&self) -> DictKeys {
+        if self.used == 0 {
+            return Self::new();
+        }
+        if self.used >= self.nentries() * 2 / 3 {
+            return *self;
+        }
+        let mut fresh = Self::new();
+        fresh.merge(self);
+        fresh
+    }
+
+    /// `dict_merge(self, other)` for a dict `other` (`d.update(other)`,
+    /// `dict(other)`, `{**other}`): either clone `other`'s table (an empty
+    /// target and a clean, dense `other`) or resize once up front when
+    /// `other` will not fit, then insert key by key.
+    pub fn merge(&mut self, other: &DictKeys) -> MergePlan {
+        if other.used == 0 {
+            return MergePlan::InsertEach(KeysChange::Kept);
+        }
+        if self.used == 0
+            && other.used == other.nentries()
+            && other
+                .log2_size
+                .is_some_and(|l| l == 3 || usable_fraction((1usize << l) / 2) < other.used)
+        {
+            let old_bytes = self.table_bytes();
+            *self = *other;
+            return MergePlan::Cloned(KeysChange::Resized {
+                old_bytes,
+                new_bytes: self.table_bytes(),
+            });
+        }
+        let size = self.log2_size.map_or(1, |l| 1usize << l);
+        if usable_fraction(size) < other.used {
+            let log2 = estimate_log2_keysize(self.used + other.used);
+            return MergePlan::InsertEach(self.resize_to(log2, other.unicode));
+        }
+        MergePlan::InsertEach(KeysChange::Kept)
     }
 
     /// Records a deletion: the slot stays used until the next resize.
@@ -473,6 +549,86 @@ mod tests {
         assert_eq!(d.sizeof(), 272);
         assert_eq!(d.clear(), 208);
         assert_eq!(d.sizeof(), 64);
+    }
+
+    /// Builds the table of a dict made by inserting `n` keys one by one.
+    fn grown(n: usize, str_keys: bool) -> DictKeys {
+        let mut d = DictKeys::new();
+        for _ in 0..n {
+            d.insert_new_key(str_keys);
+        }
+        d
+    }
+
+    /// Inserts `other.used` new keys after a merge plan asks for it.
+    fn apply(d: &mut DictKeys, plan: MergePlan, other: &DictKeys) {
+        if let MergePlan::InsertEach(_) = plan {
+            for _ in 0..other.used {
+                d.insert_new_key(other.unicode);
+            }
+        }
+    }
+
+    #[test]
+    fn dict_copies_and_merges_match_python() {
+        // {i: i for i in range(10)}: 352; .copy(), dict(d), {**d}: 352.
+        let d = grown(10, false);
+        assert_eq!(d.sizeof(), 352);
+        assert_eq!(d.copied().sizeof(), 352);
+        let mut e = DictKeys::new();
+        let plan = e.merge(&d);
+        assert!(matches!(plan, MergePlan::Cloned(_)));
+        assert_eq!(e.sizeof(), 352);
+        // 100 int keys, 90 deleted: 4688; copy and dict(): 352 (compacted).
+        let mut sparse = grown(100, false);
+        assert_eq!(sparse.sizeof(), 4688);
+        for _ in 0..90 {
+            sparse.delete_key();
+        }
+        assert_eq!(sparse.copied().sizeof(), 352);
+        let mut e = DictKeys::new();
+        let plan = e.merge(&sparse);
+        apply(&mut e, plan, &sparse);
+        assert_eq!(e.sizeof(), 352);
+        // {'a': 1}.update({10 int keys}): 632.
+        let mut f = grown(1, true);
+        let plan = f.merge(&d);
+        apply(&mut f, plan, &d);
+        assert_eq!(f.sizeof(), 632);
+        // {'x': 1}.update(dict.fromkeys(range(3))): 352.
+        let small = grown(3, false);
+        let mut f = grown(1, true);
+        let plan = f.merge(&small);
+        assert_eq!(plan, MergePlan::InsertEach(KeysChange::Kept));
+        apply(&mut f, plan, &small);
+        assert_eq!(f.sizeof(), 352);
+        // 5 keys: 224 for the dict, its copy and dict(d); 11 keys: 632 for all three.
+        for (n, want) in [(5, 224), (11, 632), (22, 1168), (6, 352)] {
+            let d = grown(n, false);
+            assert_eq!(d.sizeof(), want);
+            assert_eq!(d.copied().sizeof(), want);
+            let mut e = DictKeys::new();
+            let plan = e.merge(&d);
+            apply(&mut e, plan, &d);
+            assert_eq!(e.sizeof(), want, "dict(d) of {n}");
+        }
+        assert_eq!(DictKeys::new().copied().sizeof(), 64);
+    }
+
+    #[rstest]
+    #[case(-1, 152)]
+    #[case(0, 64)]
+    #[case(1, 72)]
+    #[case(20, 152)]
+    fn split_lists_match_python(#[case] maxsplit: i64, #[case] want: usize) {
+        assert_eq!(list_sizeof(split_prealloc(maxsplit)), want);
+    }
+
+    #[test]
+    fn split_of_thirteen_words_appends() {
+        // ' '.join('x' * 13).split(): 216.
+        let alloc = list_resize(12, split_prealloc(-1), 13);
+        assert_eq!(list_sizeof(alloc), 216);
     }
 
     #[rstest]
