@@ -22,7 +22,7 @@
 //! compacting the buffer once more than half of it is dead.
 
 use core::fmt;
-use core::hash::BuildHasher;
+use core::hash::{BuildHasher, Hasher};
 
 use hashbrown::DefaultHashBuilder;
 use hashbrown::HashTable;
@@ -220,7 +220,7 @@ impl<V, S: BuildHasher> Interner<V, S> {
     /// The symbol of `s` if it is interned; never inserts.
     #[must_use]
     pub fn get(&self, s: &str) -> Option<Symbol> {
-        self.find(self.hasher.hash_one(s), s)
+        self.find(self.hash_text(s), s)
     }
 
     /// The symbol and host value of `s` if it is interned; never inserts.
@@ -236,25 +236,31 @@ impl<V, S: BuildHasher> Interner<V, S> {
         self.get(s).is_some()
     }
 
+    /// The hash of a text: its bytes only. (`str`'s `Hash` also feeds a
+    /// `0xff` terminator, which costs foldhash an extra fold; one text per
+    /// key needs no terminator.)
+    #[inline]
+    fn hash_text(&self, s: &str) -> u64 {
+        let mut hasher = self.hasher.build_hasher();
+        hasher.write(s.as_bytes());
+        hasher.finish()
+    }
+
     /// The symbol of `s`, whose hash is `hash`, if it is interned.
     #[inline]
     fn find(&self, hash: u64, s: &str) -> Option<Symbol> {
         let (text, slots) = (self.text.as_bytes(), &self.slots);
-        let mut found = 0;
+        let mut generation = 0;
         let &index = self.table.find(hash, |&i| match slots.get(i as usize) {
             Some(slot) => {
                 let start = slot.start as usize;
-                let hit = slot.len as usize == s.len()
-                    && text.get(start..start + s.len()) == Some(s.as_bytes());
-                found = slot.generation;
-                hit
+                generation = slot.generation;
+                slot.len as usize == s.len()
+                    && text.get(start..start + s.len()) == Some(s.as_bytes())
             }
             None => false,
         })?;
-        Some(Symbol {
-            index,
-            generation: found,
-        })
+        Some(Symbol { index, generation })
     }
 
     /// Intern `s`: its symbol if known, otherwise a new entry whose value
@@ -262,13 +268,13 @@ impl<V, S: BuildHasher> Interner<V, S> {
     ///
     /// Corresponds to `PyUnicode_InternInPlace`, except that the host, not
     /// the table, decides which object is canonical.
-    #[inline]
+    #[inline(always)]
     pub fn intern_with(
         &mut self,
         s: &str,
         make: impl FnOnce(Symbol) -> V,
     ) -> Result<Symbol, InternError> {
-        let hash = self.hasher.hash_one(s);
+        let hash = self.hash_text(s);
         // Known text first: one probe, no growth check (the common case
         // for names and `sys.intern`).
         match self.find(hash, s) {
@@ -277,7 +283,9 @@ impl<V, S: BuildHasher> Interner<V, S> {
         }
     }
 
-    /// Add `s`, known to be absent, as a new entry.
+    /// Add `s`, known to be absent, as a new entry. Kept out of line so
+    /// that the lookup path of `intern_with` stays small where it is
+    /// inlined.
     fn insert_new(
         &mut self,
         hash: u64,
@@ -441,6 +449,7 @@ impl<V, S: BuildHasher> Interner<V, S> {
 
 impl<S: BuildHasher> Interner<(), S> {
     /// Intern `s` with no host value.
+    #[inline]
     pub fn intern(&mut self, s: &str) -> Result<Symbol, InternError> {
         self.intern_with(s, |_| ())
     }

@@ -75,6 +75,8 @@ struct Handler {
 
 struct Unit<'a> {
     scope: ScopeId,
+    /// Class name for private-name mangling (the innermost class).
+    private: Option<Symbol>,
     kind: CodeKind,
     name: Arc<str>,
     qualname: Arc<str>,
@@ -443,8 +445,10 @@ impl<'a> Compiler<'a> {
         {
             flags |= CodeFlags::NESTED;
         }
+        let private = self.units.last().and_then(|u| u.private);
         self.units.push(Unit {
             scope,
+            private,
             kind,
             name,
             qualname,
@@ -567,7 +571,25 @@ impl<'a> Compiler<'a> {
 
     // ----- names -----
 
+    /// CPython's `_Py_Mangle` with the current class (the symbol table
+    /// interned every mangled name).
+    fn mangle(&self, sym: Symbol) -> Symbol {
+        let Some(class) = self.units.last().and_then(|u| u.private) else {
+            return sym;
+        };
+        match super::symtable::mangled(self.interner.resolve(class), self.interner.resolve(sym)) {
+            Some(m) => self.interner.lookup(&m).unwrap_or(sym),
+            None => sym,
+        }
+    }
+
+    fn attr_index(&mut self, attr: Symbol) -> u32 {
+        let m = self.mangle(attr);
+        self.name_index(m)
+    }
+
     fn name_op(&mut self, sym: Symbol, ctx: Ctx, span: Span) -> CResult<()> {
+        let sym = self.mangle(sym);
         let debug = self.interner.lookup("__debug__");
         if Some(sym) == debug {
             if ctx == Ctx::Load {
@@ -877,7 +899,7 @@ impl<'a> Compiler<'a> {
             }
             ExprKind::Attribute { value: obj, attr } => {
                 self.expr(obj)?;
-                let i = self.name_index(attr.name);
+                let i = self.attr_index(attr.name);
                 self.emit(Instr::Copy(1));
                 let l = self.set_loc(target.span);
                 self.emit(Instr::LoadAttr(i));
@@ -918,7 +940,7 @@ impl<'a> Compiler<'a> {
             ExprKind::Name(n) => self.name_op(*n, Ctx::Store, t.span),
             ExprKind::Attribute { value, attr } => {
                 self.expr(value)?;
-                let i = self.name_index(attr.name);
+                let i = self.attr_index(attr.name);
                 let l = self.set_loc(t.span);
                 self.emit(Instr::StoreAttr(i));
                 self.restore_loc(l);
@@ -983,7 +1005,7 @@ impl<'a> Compiler<'a> {
             ExprKind::Name(n) => self.name_op(*n, Ctx::Del, t.span),
             ExprKind::Attribute { value, attr } => {
                 self.expr(value)?;
-                let i = self.name_index(attr.name);
+                let i = self.attr_index(attr.name);
                 let l = self.set_loc(t.span);
                 self.emit(Instr::DeleteAttr(i));
                 self.restore_loc(l);
@@ -1414,7 +1436,8 @@ impl<'a> Compiler<'a> {
         let mut n = 0;
         for (a, d) in args.kwonly.iter().zip(&args.kw_defaults) {
             if let Some(d) = d {
-                let name = self.s(a.name.name);
+                let m = self.mangle(a.name.name);
+                let name = self.s(m);
                 self.load_const(Constant::Str(name));
                 self.expr(d)?;
                 n += 1;
@@ -1512,6 +1535,7 @@ impl<'a> Compiler<'a> {
         let name = self.s(c.name.name);
         let first_line = self.lines.line_col(span.start).0;
         self.enter_unit(scope, name.clone(), first_line)?;
+        self.unit().private = Some(c.name.name);
         let r = self.class_body(c);
         if let Err(e) = r {
             self.units.pop();
@@ -1809,7 +1833,7 @@ impl<'a> Compiler<'a> {
             ExprKind::JoinedStr(parts) => self.joined_str(parts)?,
             ExprKind::Attribute { value, attr } => {
                 self.expr(value)?;
-                let i = self.name_index(attr.name);
+                let i = self.attr_index(attr.name);
                 self.emit(Instr::LoadAttr(i));
             }
             ExprKind::Subscript { value, slice } => {
@@ -2044,7 +2068,7 @@ impl<'a> Compiler<'a> {
             && keywords.iter().all(|k| k.arg.is_some());
         if let (true, ExprKind::Attribute { value, attr }) = (simple, &func.kind) {
             self.expr(value)?;
-            let i = self.name_index(attr.name);
+            let i = self.attr_index(attr.name);
             let l = self.set_loc(func.span);
             self.emit(Instr::LoadMethod(i));
             self.restore_loc(l);
