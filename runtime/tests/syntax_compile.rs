@@ -524,3 +524,40 @@ fn displays_are_built_as_cpython_builds_them() {
     assert_eq!(l[0], BuildMap(0));
     assert_eq!(l.iter().filter(|i| **i == MapAdd(1)).count(), 17);
 }
+
+#[test]
+fn eval_mode_compiles_one_expression_list() {
+    use runtime::compile::compile_eval;
+    for src in [
+        "x + 1",
+        "1\n\n",
+        "(1,\n2)",
+        "1 if x else 2",
+        "lambda: (yield)",
+        "a, b",
+        "[i for i in x]",
+        "f'{x}'",
+    ] {
+        let code =
+            compile_eval(src.as_bytes(), "<string>").unwrap_or_else(|e| panic!("{src:?}: {e}"));
+        common::verify(&code).unwrap_or_else(|e| panic!("{src:?}: {e}"));
+        assert_eq!(code.instrs.last(), Some(&Instr::ReturnValue));
+    }
+    let code = compile_eval(b"1, 2", "<string>").expect("tuple");
+    assert_eq!(code.instrs, vec![Instr::LoadConst(0), Instr::ReturnValue]);
+    // CPython 3.11's errors for compile(src, 'x', 'eval')
+    for (src, kind, msg, col) in [
+        (" 1", "IndentationError", "unexpected indent", 1),
+        ("1;", "SyntaxError", "invalid syntax", 2),
+        ("x = 1", "SyntaxError", "invalid syntax", 3),
+        ("*a", "SyntaxError", "invalid syntax", 1),
+        ("yield 1", "SyntaxError", "invalid syntax", 1),
+    ] {
+        let e = compile_eval(src.as_bytes(), "x").expect_err(src);
+        assert_eq!(
+            (e.kind.name(), e.msg.as_str(), e.line, e.col),
+            (kind, msg, 1, col),
+            "{src:?}"
+        );
+    }
+}

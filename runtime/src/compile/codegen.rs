@@ -569,6 +569,14 @@ impl<'a> Compiler<'a> {
         self.exit_unit()
     }
 
+    /// Compile the expression of `eval` mode: its value is returned.
+    pub(crate) fn eval(&mut self, e: &'a Expr) -> CResult<Arc<CodeObject>> {
+        self.enter_unit(0, Arc::from("<module>"), 1)?;
+        self.expr(e)?;
+        self.emit(Instr::ReturnValue);
+        self.exit_unit()
+    }
+
     // ----- names -----
 
     /// CPython's `_Py_Mangle` with the current class (the symbol table
