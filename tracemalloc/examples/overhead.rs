@@ -57,10 +57,16 @@ fn main() {
     for (workload, run) in workloads {
         let impls: Vec<(&str, Box<dyn PyAllocator>)> = vec![
             ("pymalloc", Box::new(PyMalloc::new())),
-            ("null", Box::new(Traced::new(PyMalloc::new(), Arc::new(Null)))),
+            (
+                "null",
+                Box::new(Traced::new(PyMalloc::new(), Arc::new(Null))),
+            ),
             ("tracemalloc_1", traced(|t| t.start(1).unwrap_or(()))),
             ("tracemalloc_25", traced(|t| t.start(25).unwrap_or(()))),
-            ("sampled_25", traced(|t| t.start_sampling(25, 512 * 1024, 1).unwrap_or(()))),
+            (
+                "sampled_25",
+                traced(|t| t.start_sampling(25, 512 * 1024, 1).unwrap_or(())),
+            ),
         ];
         let mut best = vec![f64::MAX; impls.len()];
         let mut blocks = Vec::with_capacity(N);
@@ -78,7 +84,10 @@ fn main() {
         }
         let base = best.first().copied().unwrap_or(1.0);
         for ((name, _), ns) in impls.iter().zip(&best) {
-            println!("trace/{workload}/{name:15} {ns:7.2} ns per block  {:5.2}x", ns / base);
+            println!(
+                "trace/{workload}/{name:15} {ns:7.2} ns per block  {:5.2}x",
+                ns / base
+            );
         }
     }
 }
