@@ -1086,9 +1086,10 @@ impl Vm {
         args: Vec<ObjRef>,
         kwnames: Option<ObjRef>,
     ) -> PyResult<Flow> {
-        let mut all = Vec::with_capacity(args.len() + 1);
-        all.extend(self_arg);
-        all.extend(args);
+        let mut all = args;
+        if let Some(s) = self_arg {
+            all.insert(0, s);
+        }
         let mut kwargs: Vec<(NameId, ObjRef)> = Vec::new();
         if let Some(kn) = kwnames {
             let names: Vec<ObjRef> = match self.kind(kn) {

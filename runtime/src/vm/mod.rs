@@ -29,9 +29,7 @@ use std::rc::Rc;
 use num_bigint::BigInt;
 use num_traits::ToPrimitive;
 
-use crate::object::{
-    Attrs, DictObj, Heap, Kind, List, NameId, Obj, ObjRef, SetObj, StrObj, flags, sizes,
-};
+use crate::object::{Attrs, Heap, Kind, List, NameId, Obj, ObjRef, StrObj, flags, sizes};
 
 pub use errors::{Abort, PyErr};
 pub use types::Types;
@@ -478,15 +476,15 @@ impl Vm {
 
     /// An empty dict.
     pub fn new_dict(&mut self) -> PyResult<ObjRef> {
-        self.alloc(Kind::Dict(DictObj::default()), sizes::DICT)
+        self.alloc(Kind::Dict(Box::default()), sizes::DICT)
     }
 
     /// An empty set (`frozen` for a frozenset).
     pub fn new_set(&mut self, frozen: bool) -> PyResult<ObjRef> {
         let k = if frozen {
-            Kind::FrozenSet(SetObj::default())
+            Kind::FrozenSet(Box::default())
         } else {
-            Kind::Set(SetObj::default())
+            Kind::Set(Box::default())
         };
         self.alloc(k, sizes::SET)
     }
