@@ -343,7 +343,11 @@ fn empty_tracebacks_never_panic() {
 #[case("[!z-a]", "q", true)]
 #[case("[]]", "]", true)]
 #[case("**", "anything/at/all.py", true)]
-fn malformed_patterns_behave_like_cpython(#[case] pattern: &str, #[case] filename: &str, #[case] expected: bool) {
+fn malformed_patterns_behave_like_cpython(
+    #[case] pattern: &str,
+    #[case] filename: &str,
+    #[case] expected: bool,
+) {
     let f = Filter::simple(true, pattern);
     assert_eq!(f.match_frame(filename, 1), expected);
     let (s1, _) = snapshots();
