@@ -600,3 +600,97 @@ fn set_growth_sequences_and_iteration_order() {
         checks
     });
 }
+
+/// The arguments of the `str_format` table: `(7, 'ab', [5, 6])`,
+/// `x=3, y='z'`.
+#[derive(Clone)]
+enum FVal {
+    Int(i64),
+    Str(String),
+    List(Vec<i64>),
+}
+
+struct FHost;
+
+impl super::str_format::FormatHost for FHost {
+    type Value = FVal;
+    type Error = OpError;
+    fn positional(&mut self, index: usize) -> Result<FVal, OpError> {
+        match index {
+            0 => Ok(FVal::Int(7)),
+            1 => Ok(FVal::Str("ab".into())),
+            2 => Ok(FVal::List(vec![5, 6])),
+            i => Err(super::str_format::replacement_index_error(i)),
+        }
+    }
+    fn keyword(&mut self, name: &str) -> Result<FVal, OpError> {
+        match name {
+            "x" => Ok(FVal::Int(3)),
+            "y" => Ok(FVal::Str("z".into())),
+            other => Err(OpError::Key(str_repr(other))),
+        }
+    }
+    fn attribute(&mut self, obj: FVal, name: &str) -> Result<FVal, OpError> {
+        match (obj, name) {
+            (FVal::Int(i), "real") => Ok(FVal::Int(i)),
+            (FVal::Int(_), "imag") => Ok(FVal::Int(0)),
+            _ => Err(OpError::Type(format!("no attribute {name}"))),
+        }
+    }
+    fn item_index(&mut self, obj: FVal, index: usize) -> Result<FVal, OpError> {
+        match obj {
+            FVal::List(v) => v
+                .get(index)
+                .map(|&i| FVal::Int(i))
+                .ok_or(OpError::Index("list index out of range".into())),
+            FVal::Str(s) => s
+                .chars()
+                .nth(index)
+                .map(|c| FVal::Str(c.to_string()))
+                .ok_or(OpError::Index("string index out of range".into())),
+            FVal::Int(_) => Err(OpError::Type("'int' object is not subscriptable".into())),
+        }
+    }
+    fn item_key(&mut self, _: FVal, key: &str) -> Result<FVal, OpError> {
+        Err(OpError::Type(format!("no key {key}")))
+    }
+    fn convert(&mut self, obj: FVal, conversion: Conversion) -> Result<FVal, OpError> {
+        Ok(FVal::Str(match (obj, conversion) {
+            (FVal::Int(i), _) => i.to_string(),
+            (FVal::Str(s), Conversion::Str) => s,
+            (FVal::Str(s), Conversion::Repr) => str_repr(&s),
+            (FVal::Str(s), Conversion::Ascii) => str_ascii(&s),
+            (FVal::List(v), _) => format!(
+                "[{}]",
+                v.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+            ),
+        }))
+    }
+    fn format(&mut self, obj: FVal, spec: &str, out: &mut String) -> Result<(), OpError> {
+        let text = match obj {
+            FVal::Int(i) => format_int(&BigInt::from(i), spec, "int")?,
+            FVal::Str(s) => super::format_spec::format_str(&s, spec, "str")?,
+            FVal::List(v) if spec.is_empty() => {
+                format!(
+                    "[{}]",
+                    v.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+                )
+            }
+            FVal::List(_) => {
+                return Err(OpError::Type(
+                    "unsupported format string passed to list.__format__".into(),
+                ));
+            }
+        };
+        out.push_str(&text);
+        Ok(())
+    }
+}
+
+#[test]
+fn str_format_strings() {
+    run("str_format", include_str!("testdata/str_format.tsv"), |r| {
+        let got = outcome(super::str_format::str_format(&r[0], &mut FHost), |s| s);
+        vec![(format!("{:?}.format(...)", r[0]), r[1].clone(), got)]
+    });
+}

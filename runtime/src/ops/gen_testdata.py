@@ -275,3 +275,25 @@ for _ in range(80):
         ops.append("%s:%d:%d" % (op, k, sys.getsizeof(s)))
     rows.append((" ".join(ops), " ".join(str(x) for x in s)))
 write("set_growth.tsv", rows)
+
+# str.format: random format strings over fixed arguments.
+ARGS = (7, "ab", [5, 6])
+KWARGS = {"x": 3, "y": "z"}
+PIECES = ["{", "}", "{}", "{0}", "{1}", "{2}", "{x}", "{y}", "!r", "!s", "!a", "!", ":", ">4", "^5", "x", "[0]", "[1]",
+          ".real", ".", "[", "]", "{:", "{0:", "{x:", "{1!r:", "3", "0", "9", "lit", " ", "{{", "}}", "{2[1]}",
+          "{0:{1}}", "{:{}}", "{0.real}", "{3}", "{z}", "{0!r:>{0}}", "é"]
+rows = []
+seen = set()
+while len(rows) < 700:
+    fmt = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 5)))
+    if fmt in seen:
+        continue
+    seen.add(fmt)
+    try:
+        out = fmt.format(*ARGS, **KWARGS)
+    except (ValueError, IndexError, KeyError) as e:
+        out = "!%s: %s" % (type(e).__name__, str(e))
+    except Exception:  # noqa: BLE001 - object-model errors are the VM's, not ops'
+        continue
+    rows.append((fmt, out))
+write("str_format.tsv", rows)
