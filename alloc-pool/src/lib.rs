@@ -96,6 +96,7 @@ mod raw;
 pub mod size_class;
 mod stats;
 mod system;
+pub mod tcache;
 
 pub use allocator::PyAllocator;
 pub use block::{AllocatorId, Block};
@@ -106,6 +107,7 @@ pub use observed::{AllocObserver, Domain, Observed};
 pub use pymalloc::PyMalloc;
 pub use stats::{AllocStats, ArenaStats, PoolStats, SizeClassStats};
 pub use system::System;
+pub use tcache::ThreadCached;
 
 #[cfg(test)]
 mod tests;
