@@ -28,7 +28,7 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(1_000_000);
     println!(
-        "{rounds} rounds of a BTreeMap<String, String> with {entries} entries, on GlobalPyMalloc\n"
+        "{rounds} rounds of a BTreeMap<String, String> with {entries} entries, on ThreadCached over GlobalPyMalloc\n"
     );
     println!("round   time      blocks in use   arenas (current/highwater/reclaimed)");
     for round in 1..=rounds {
