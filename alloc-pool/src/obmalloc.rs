@@ -50,8 +50,10 @@ pub(crate) struct Obmalloc {
     bytes_in_use: u64,
     raw_blocks: u64,
     raw_bytes: u64,
-    /// Blocks taken from the pools into thread caches and not yet handed
-    /// out ([`ThreadCached`](crate::ThreadCached)).
+    /// Blocks sitting in thread caches ([`ThreadCached`](crate::ThreadCached)):
+    /// +1 per block taken from a pool or freed into a cache, -1 per block
+    /// handed out from a cache or returned to a pool (wrapping: threads
+    /// publish out of order).
     thread_cached: u64,
 }
 
@@ -142,7 +144,7 @@ impl Obmalloc {
     pub(crate) unsafe fn cache_take(&mut self, class: usize) -> Option<*mut u8> {
         // SAFETY: forwarded contract.
         let p = unsafe { self.malloc_small(class) }?;
-        self.thread_cached += 1;
+        self.thread_cached = self.thread_cached.wrapping_add(1);
         Some(p)
     }
 
@@ -152,15 +154,20 @@ impl Obmalloc {
     /// `p` was taken by `cache_take` of this allocator and is not in use.
     #[inline]
     pub(crate) unsafe fn cache_return(&mut self, p: *mut u8) {
-        self.thread_cached -= 1;
+        self.thread_cached = self.thread_cached.wrapping_sub(1);
         // SAFETY: the block came from `malloc_small` (contract).
         unsafe { self.free_small(p) };
     }
 
-    /// Adds a thread cache's counter deltas. The shared counters use
+    /// Adds a thread cache's counter deltas: its allocations were handed out
+    /// of the cache, its frees went into it. The shared counters use
     /// wrapping arithmetic: one thread may publish a free before another
     /// publishes the allocation.
     pub(crate) fn publish(&mut self, d: CacheDeltas) {
+        self.thread_cached = self
+            .thread_cached
+            .wrapping_add(d.frees)
+            .wrapping_sub(d.allocations);
         self.allocations = self.allocations.wrapping_add(d.allocations);
         self.frees = self.frees.wrapping_add(d.frees);
         self.bytes_in_use = self
@@ -558,7 +565,11 @@ impl Census {
             } else {
                 c.bytes_in_use
             },
-            thread_cached_blocks: c.thread_cached,
+            thread_cached_blocks: if c.thread_cached > i64::MAX as u64 {
+                0
+            } else {
+                c.thread_cached
+            },
             allocations_total: c.allocations,
             frees_total: c.frees,
             reallocs_total: c.reallocs,

@@ -95,18 +95,29 @@ struct Bin {
     len: u32,
 }
 
-/// A thread's cache.
+/// A thread's cache. It has no destructor, so it stays accessible through
+/// thread exit (a plain `#[thread_local]` access on the fast path); the
+/// separate [`ExitFlush`] guard gives its blocks back when the thread ends.
 struct Cache {
     /// The pool this thread caches for (null until first use).
     owner: Cell<*const GlobalPyMalloc>,
+    /// Set once the exit flush ran (or could not be registered): from then
+    /// on this thread goes to the lock.
+    closed: Cell<bool>,
     bins: UnsafeCell<[Bin; NB_SMALL_SIZE_CLASSES]>,
     deltas: Cell<CacheDeltas>,
 }
 
-impl Drop for Cache {
-    /// Thread exit: every cached block goes back to its pool.
+/// Registered on a thread's first cached call; its destructor flushes the
+/// thread's cache when the thread exits.
+struct ExitFlush;
+
+impl Drop for ExitFlush {
     fn drop(&mut self) {
-        self.flush_all();
+        let _ = CACHE.try_with(|cache| {
+            cache.closed.set(true);
+            cache.flush_all();
+        });
     }
 }
 
@@ -114,41 +125,46 @@ thread_local! {
     static CACHE: Cache = const {
         Cache {
             owner: Cell::new(ptr::null()),
+            closed: Cell::new(false),
             bins: UnsafeCell::new([Bin { head: ptr::null_mut(), len: 0 }; NB_SMALL_SIZE_CLASSES]),
             deltas: Cell::new(CacheDeltas { allocations: 0, frees: 0, bytes_allocated: 0, bytes_freed: 0 }),
         }
     };
-    /// Set while this thread is inside `with_cache`: a re-entrant call (the
-    /// standard library allocating while it registers `CACHE`'s destructor,
-    /// say) goes to the pool's lock instead of touching the cache.
-    static BUSY: Cell<bool> = const { Cell::new(false) };
+    static EXIT_FLUSH: ExitFlush = const { ExitFlush };
 }
 
-/// Runs `f` on this thread's cache if it serves `pool` (claiming it for
-/// `pool` on first use), unless the thread is already inside, or its cache
-/// is gone (thread exit); `None` then, and the caller uses the lock.
+/// Runs `f` on this thread's cache if it serves `pool`, claiming it for
+/// `pool` on first use; `None` (the caller takes the lock) when the cache
+/// serves another pool or the thread is exiting.
+///
+/// Claiming registers [`ExitFlush`]; the standard library may allocate
+/// while it registers a destructor, and such a nested call finds the cache
+/// already claimed and is served from it before `f` runs. Nested calls
+/// from inside `f` (a `tracing` subscriber handling an arena event emitted
+/// by a refill) are served too: `f` holds no borrow of a bin across the
+/// lock (see `Cache::bin`).
 #[inline(always)]
 fn with_cache<R>(pool: &'static GlobalPyMalloc, f: impl FnOnce(&Cache) -> R) -> Option<R> {
-    let entered = BUSY.try_with(|busy| !busy.replace(true)).unwrap_or(false);
-    if !entered {
-        return None;
-    }
-    let result = CACHE
+    CACHE
         .try_with(|cache| {
             let owner = cache.owner.get();
             if ptr::eq(owner, pool) {
-                Some(f(cache))
-            } else if owner.is_null() {
-                cache.owner.set(pool);
-                Some(f(cache))
-            } else {
-                None
+                return Some(f(cache));
             }
+            if !owner.is_null() || cache.closed.get() {
+                return None;
+            }
+            cache.owner.set(pool);
+            if EXIT_FLUSH.try_with(|_| ()).is_err() {
+                // The thread is already exiting: do not cache.
+                cache.owner.set(ptr::null());
+                cache.closed.set(true);
+                return None;
+            }
+            Some(f(cache))
         })
         .ok()
-        .flatten();
-    let _ = BUSY.try_with(|busy| busy.set(false));
-    result
+        .flatten()
 }
 
 impl Cache {
@@ -161,9 +177,10 @@ impl Cache {
     /// The bin of `class`.
     ///
     /// # Safety
-    /// `class < NB_SMALL_SIZE_CLASSES`; no other reference to the bins is
-    /// live (the cache is only used inside `with_cache`, which `BUSY` keeps
-    /// from nesting, or by `drop`).
+    /// `class < NB_SMALL_SIZE_CLASSES`; the thread's own code only (the
+    /// cache is thread-local). A nested call (from a `tracing` subscriber
+    /// during a refill or flush) may create another `&mut Bin`; every caller
+    /// re-borrows after any call that can nest and never uses an older one.
     #[allow(clippy::mut_from_ref)]
     #[inline(always)]
     unsafe fn bin(&self, class: usize) -> &mut Bin {
@@ -236,7 +253,8 @@ impl Cache {
         });
     }
 
-    /// Pushes a freed block of `class`; gives `BATCH` back when full.
+    /// Pushes a freed block (of class `class` or larger); gives `BATCH` back
+    /// when the bin is full.
     #[inline(always)]
     fn free(&self, pool: &'static GlobalPyMalloc, p: *mut u8, class: usize, size: usize) {
         // SAFETY: exclusive (see `bin`); `class` is the block's pool class.
@@ -292,8 +310,8 @@ impl Cache {
 
 // SAFETY: 1. small blocks come from the pool's size classes (16-aligned,
 // at least the class size), everything else from the pool's locked path;
-// 2. each thread's cache is touched only by that thread (`thread_local`,
-// `BUSY` against nesting), the pool only under its lock; 3. a block is in
+// 2. each thread's cache is touched only by that thread (`thread_local`;
+// nested calls re-borrow, see `Cache::bin`), the pool only under its lock; 3. a block is in
 // at most one place at a time: a user's hands, one cache's bin, or its
 // pool's free list; 4. the pool is `'static`, so caches flushed at thread
 // exit always have a pool to return to; 5. nothing unwinds: invalid frees
@@ -316,11 +334,11 @@ unsafe impl GlobalAlloc for ThreadCached {
     #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         if is_small(layout) && !ptr.is_null() {
-            // The block's own class (an in-place realloc may have left it in
-            // a larger class than its layout says). Reading `szidx` without
-            // the lock is fine: it does not change while the block is live.
-            // SAFETY: a small layout means a pool block (contract).
-            let class = unsafe { (*pool_of(ptr)).szidx } as usize;
+            // The layout's class, not the block's: an in-place realloc may
+            // have left the block in a larger class, which only makes it a
+            // roomier block in this bin (it is returned to its own pool's
+            // class by `cache_return`). This avoids touching the pool header.
+            let class = size_class(layout.size());
             if cfg!(debug_assertions) {
                 let checked = self.pool.locked_state(|s| {
                     // SAFETY: non-null pointer (checked above).
