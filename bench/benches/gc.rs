@@ -1,2 +1,630 @@
-//! Being written.
-fn main() {}
+//! `gc` benchmark group: one full collection, per object, side by side.
+//!
+//! Shapes (same edge lists for every implementation): `cycles2` (n/2
+//! two-object cycles, one member of each held), `tree` (a binary tree with
+//! parent pointers, the root held), `random` (every node has two edges to
+//! random nodes, every node held). Each shape is measured `live` (the
+//! first full collection after building: everything fresh, nothing to
+//! free) and `garbage` (the holders dropped first: the collection frees
+//! everything cyclic). IDs are `gc/<shape>_<live|garbage>_<n>/<impl>` with
+//! `Throughput::Elements(n)`, so criterion prints time per object.
+//!
+//! Implementations: PyMM's `generational` and `trial_deletion` (over a
+//! `refcount` store, the way the runtime uses them); CPython 3.11's
+//! `gc.collect()` (`cpython`: `python3` builds the same shape and times
+//! `gc.collect()` with `time.perf_counter_ns`, reps at the start of the run;
+//! its median is reported through criterion so ratios print side by side);
+//! the Rust peers rust-cc, dumpster (unsync), bacon_rajan_cc and gcmodule,
+//! driven as `rust-gc-anchors.md` §6.2 says (automatic collection off,
+//! `collect_cycles()`/`collect()`/`collect_thread_cycles()` timed).
+//!
+//! The default run measures n = 10^5 for every shape and n = 10^6 for
+//! `cycles2`; `PYMM_BENCH_FULL=1` adds 10^6 for every shape.
+//! Run: `cargo bench -p bench --bench gc`.
+
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput};
+use cyclegc::{Collector, GcHeader, Generational, Graph, Host, TrialDeletion};
+use refcount::{Decref, Handle, Hooks, Store, Trace};
+use std::process::Command;
+use std::time::Duration;
+
+// ---------------------------------------------------------------------
+// Shapes
+
+/// A graph: each node's out-edges, and the nodes the benchmark holds.
+struct Shape {
+    edges: Vec<Vec<u32>>,
+    held: Vec<u32>,
+}
+
+fn shape(name: &str, n: usize) -> Shape {
+    let n32 = u32::try_from(n).unwrap_or(u32::MAX);
+    let mut edges = vec![Vec::new(); n];
+    let held = match name {
+        "cycles2" => {
+            for k in (0..n32.saturating_sub(1)).step_by(2) {
+                edges[k as usize].push(k + 1);
+                edges[k as usize + 1].push(k);
+            }
+            (0..n32).step_by(2).collect()
+        }
+        "tree" => {
+            for i in 1..n32 {
+                let parent = (i - 1) / 2;
+                edges[i as usize].push(parent);
+                edges[parent as usize].push(i);
+            }
+            vec![0]
+        }
+        _ => {
+            // xorshift64*, fixed seed: the same graph every run.
+            let mut s: u64 = 12345;
+            let mut next = || {
+                s ^= s >> 12;
+                s ^= s << 25;
+                s ^= s >> 27;
+                (s.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) as u32 % n32
+            };
+            for e in &mut edges {
+                e.push(next());
+                e.push(next());
+            }
+            (0..n32).collect()
+        }
+    };
+    Shape { edges, held }
+}
+
+// ---------------------------------------------------------------------
+// PyMM: a refcount store as the host graph
+
+/// Every shape has at most three out-edges per node: like the CPython
+/// script's `__slots__` and the peers' arrays, they are stored inline.
+const MAX_EDGES: usize = 3;
+
+struct BNode {
+    refs: [Handle; MAX_EDGES],
+    len: u8,
+    hdr: GcHeader,
+}
+
+impl BNode {
+    fn refs(&self) -> &[Handle] {
+        &self.refs[..usize::from(self.len)]
+    }
+}
+
+impl Trace for BNode {
+    fn trace(&self, visit: &mut dyn FnMut(Handle)) {
+        for &r in self.refs() {
+            visit(r);
+        }
+    }
+}
+
+/// Hooks recording only what trial deletion needs: decrements to a
+/// non-zero count (its candidate roots).
+#[derive(Default)]
+struct Decrements(Vec<Handle>);
+
+impl Hooks for Decrements {
+    fn on_decref_nonzero(&mut self, handle: Handle, _refcount: usize) {
+        self.0.push(handle);
+    }
+}
+
+struct Heap {
+    store: Store<BNode, Decrements>,
+    scratch: Vec<Handle>,
+}
+
+impl Heap {
+    fn decref(&mut self, gc: &mut dyn Collector<Heap>, h: Handle) {
+        if let Ok(Decref::Alive(_)) = self.store.decref(h) {
+            gc.note_decref(self, h);
+        }
+        while let Some(dead) = self.store.pop_zero() {
+            gc.untrack(self, dead);
+            gc.note_deallocation();
+            let _ = self.store.free(dead);
+            // Forward decrements-to-nonzero done inside `free` (trial
+            // deletion's candidates), reusing one buffer.
+            let mut decremented = std::mem::take(&mut self.scratch);
+            std::mem::swap(&mut decremented, &mut self.store.hooks_mut().0);
+            for &r in &decremented {
+                gc.note_decref(self, r);
+            }
+            decremented.clear();
+            self.scratch = decremented;
+        }
+    }
+
+    /// Builds `s`; returns the handles the benchmark holds.
+    fn build(gc: &mut dyn Collector<Heap>, s: &Shape) -> (Heap, Vec<Handle>) {
+        let mut heap = Heap {
+            store: Store::with_hooks(Decrements::default()),
+            scratch: Vec::new(),
+        };
+        gc.disable();
+        let nodes: Vec<Handle> = s
+            .edges
+            .iter()
+            .map(|_| {
+                let h = heap.store.insert(BNode {
+                    refs: [Handle::default(); MAX_EDGES],
+                    len: 0,
+                    hdr: GcHeader::default(),
+                });
+                gc.note_allocation();
+                let _ = gc.track(&mut heap, h);
+                h
+            })
+            .collect();
+        for (from, out) in s.edges.iter().enumerate() {
+            for &to in out {
+                let to = nodes[to as usize];
+                let _ = heap.store.incref(to);
+                if let Ok(n) = heap.store.get_mut(nodes[from]) {
+                    n.refs[usize::from(n.len)] = to;
+                    n.len += 1;
+                }
+            }
+        }
+        let held: Vec<Handle> = s.held.iter().map(|&i| nodes[i as usize]).collect();
+        for &h in &held {
+            let _ = heap.store.incref(h);
+        }
+        for h in nodes {
+            heap.decref(gc, h);
+        }
+        heap.store.hooks_mut().0.clear();
+        (heap, held)
+    }
+}
+
+impl Graph for Heap {
+    type Node = Handle;
+    #[inline]
+    fn refcount(&self, n: Handle) -> usize {
+        self.store.refcount(n).unwrap_or(0)
+    }
+    #[inline]
+    fn traverse<F: FnMut(Handle)>(&self, n: Handle, mut visit: F) {
+        if let Ok(node) = self.store.get(n) {
+            for &r in node.refs() {
+                visit(r);
+            }
+        }
+    }
+    #[inline]
+    fn gc_header(&self, n: Handle) -> GcHeader {
+        self.store.get(n).map(|node| node.hdr).unwrap_or_default()
+    }
+    #[inline]
+    fn refcount_and_header(&self, n: Handle) -> (usize, GcHeader) {
+        match (self.store.refcount(n), self.store.get(n)) {
+            (Ok(rc), Ok(node)) => (rc, node.hdr),
+            _ => (0, GcHeader::default()),
+        }
+    }
+    #[inline]
+    fn set_gc_header(&mut self, n: Handle, header: GcHeader) {
+        if let Ok(node) = self.store.get_mut(n) {
+            node.hdr = header;
+        }
+    }
+}
+
+impl Host for Heap {
+    fn finalize(&mut self, _n: Handle, _gc: &mut dyn Collector<Self>) {}
+    fn clear(&mut self, n: Handle, gc: &mut dyn Collector<Self>) {
+        let _ = self.store.incref(n);
+        let (refs, len) = match self.store.get_mut(n) {
+            Ok(node) => (node.refs, std::mem::take(&mut node.len)),
+            Err(_) => return,
+        };
+        for &r in &refs[..usize::from(len)] {
+            self.decref(gc, r);
+        }
+        self.decref(gc, n);
+    }
+    fn save_garbage(&mut self, n: Handle) {
+        let _ = self.store.incref(n);
+    }
+}
+
+type MakeGc = fn() -> Box<dyn Collector<Heap>>;
+
+fn pymm(c: &mut Criterion, group_id: &str, s: &Shape, garbage: bool, name: &str, make: MakeGc) {
+    let mut g = c.benchmark_group("gc");
+    configure(&mut g, s.edges.len());
+    g.bench_function(BenchmarkId::new(group_id, name), |b| {
+        b.iter_batched(
+            || {
+                let mut gc = make();
+                let (mut heap, held) = Heap::build(gc.as_mut(), s);
+                if garbage {
+                    for h in held {
+                        heap.decref(gc.as_mut(), h);
+                    }
+                }
+                (gc, heap)
+            },
+            |(mut gc, mut heap)| {
+                let n = cyclegc::collect(gc.as_mut(), &mut heap, 2).unwrap_or(0);
+                (gc, heap, n)
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    g.finish();
+}
+
+// ---------------------------------------------------------------------
+// Peers
+
+mod rcc {
+    use rust_cc::{Cc, Finalize, Trace};
+    use std::cell::RefCell;
+    #[derive(Trace, Finalize)]
+    pub(crate) struct Node {
+        pub(crate) edges: RefCell<[Option<Cc<Node>>; super::MAX_EDGES]>,
+    }
+    pub(crate) fn build(s: &super::Shape) -> Vec<Cc<Node>> {
+        let nodes: Vec<Cc<Node>> = s
+            .edges
+            .iter()
+            .map(|_| {
+                Cc::new(Node {
+                    edges: RefCell::new([None, None, None]),
+                })
+            })
+            .collect();
+        for (from, out) in s.edges.iter().enumerate() {
+            let mut e = nodes[from].edges.borrow_mut();
+            for (slot, &to) in e.iter_mut().zip(out) {
+                *slot = Some(nodes[to as usize].clone());
+            }
+        }
+        s.held.iter().map(|&i| nodes[i as usize].clone()).collect()
+    }
+}
+
+mod dump {
+    use dumpster::Trace;
+    use dumpster::unsync::Gc;
+    use std::cell::RefCell;
+    #[derive(Trace)]
+    pub(crate) struct Node {
+        pub(crate) edges: RefCell<[Option<Gc<Node>>; super::MAX_EDGES]>,
+    }
+    pub(crate) fn build(s: &super::Shape) -> Vec<Gc<Node>> {
+        let nodes: Vec<Gc<Node>> = s
+            .edges
+            .iter()
+            .map(|_| {
+                Gc::new(Node {
+                    edges: RefCell::new([None, None, None]),
+                })
+            })
+            .collect();
+        for (from, out) in s.edges.iter().enumerate() {
+            let mut e = nodes[from].edges.borrow_mut();
+            for (slot, &to) in e.iter_mut().zip(out) {
+                *slot = Some(nodes[to as usize].clone());
+            }
+        }
+        s.held.iter().map(|&i| nodes[i as usize].clone()).collect()
+    }
+}
+
+mod bacon {
+    use bacon_rajan_cc::{Cc, Trace, Tracer};
+    use std::cell::RefCell;
+    pub(crate) struct Node {
+        pub(crate) edges: RefCell<[Option<Cc<Node>>; super::MAX_EDGES]>,
+    }
+    impl Trace for Node {
+        fn trace(&self, tracer: &mut Tracer<'_>) {
+            for e in self.edges.borrow().iter() {
+                e.trace(tracer);
+            }
+        }
+    }
+    pub(crate) fn build(s: &super::Shape) -> Vec<Cc<Node>> {
+        let nodes: Vec<Cc<Node>> = s
+            .edges
+            .iter()
+            .map(|_| {
+                Cc::new(Node {
+                    edges: RefCell::new([None, None, None]),
+                })
+            })
+            .collect();
+        for (from, out) in s.edges.iter().enumerate() {
+            let mut e = nodes[from].edges.borrow_mut();
+            for (slot, &to) in e.iter_mut().zip(out) {
+                *slot = Some(nodes[to as usize].clone());
+            }
+        }
+        s.held.iter().map(|&i| nodes[i as usize].clone()).collect()
+    }
+}
+
+mod gcm {
+    use gcmodule::{Cc, Trace, Tracer};
+    use std::cell::RefCell;
+    pub(crate) struct Node {
+        pub(crate) edges: RefCell<[Option<Cc<Node>>; super::MAX_EDGES]>,
+    }
+    impl Trace for Node {
+        fn trace(&self, tracer: &mut Tracer<'_>) {
+            for e in self.edges.borrow().iter() {
+                e.trace(tracer);
+            }
+        }
+        fn is_type_tracked() -> bool {
+            true
+        }
+    }
+    pub(crate) fn build(s: &super::Shape) -> Vec<Cc<Node>> {
+        let nodes: Vec<Cc<Node>> = s
+            .edges
+            .iter()
+            .map(|_| {
+                Cc::new(Node {
+                    edges: RefCell::new([None, None, None]),
+                })
+            })
+            .collect();
+        for (from, out) in s.edges.iter().enumerate() {
+            let mut e = nodes[from].edges.borrow_mut();
+            for (slot, &to) in e.iter_mut().zip(out) {
+                *slot = Some(nodes[to as usize].clone());
+            }
+        }
+        s.held.iter().map(|&i| nodes[i as usize].clone()).collect()
+    }
+}
+
+/// One peer: build the shape (dropping the builder's own handles, which
+/// buffers candidates as a program would), drop the held handles for the
+/// garbage case, then time one collection. Leftovers of the previous
+/// sample are collected in the untimed setup.
+fn peer<T>(
+    c: &mut Criterion,
+    group_id: &str,
+    s: &Shape,
+    garbage: bool,
+    name: &str,
+    build: fn(&Shape) -> Vec<T>,
+    collect: fn(),
+) {
+    let mut g = c.benchmark_group("gc");
+    configure(&mut g, s.edges.len());
+    g.bench_function(BenchmarkId::new(group_id, name), |b| {
+        b.iter_batched(
+            || {
+                collect();
+                let held = build(s);
+                if garbage { Vec::new() } else { held }
+            },
+            |held| {
+                collect();
+                held
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    g.finish();
+    collect();
+}
+
+// ---------------------------------------------------------------------
+// CPython
+
+const PY: &str = r#"
+import gc, sys, time, random
+shape, n, kind, reps = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+class N:
+    __slots__ = ("a", "b", "c")
+def build():
+    nodes = [N() for _ in range(n)]
+    if shape == "cycles2":
+        for k in range(0, n - 1, 2):
+            nodes[k].a = nodes[k + 1]; nodes[k + 1].a = nodes[k]
+        held = nodes[0::2]
+    elif shape == "tree":
+        for i in range(1, n):
+            p = nodes[(i - 1) // 2]
+            nodes[i].a = p
+            if i % 2: p.b = nodes[i]
+            else: p.c = nodes[i]
+        held = [nodes[0]]
+    else:
+        rng = random.Random(12345)
+        for x in nodes:
+            x.a = nodes[rng.randrange(n)]; x.b = nodes[rng.randrange(n)]
+        held = nodes[:]
+    return held
+gc.disable()
+gc.collect()
+times = []
+for _ in range(reps):
+    held = build()
+    if kind == "garbage":
+        del held
+    t0 = time.perf_counter_ns()
+    gc.collect()
+    times.append(time.perf_counter_ns() - t0)
+    held = None
+    gc.collect()
+times.sort()
+print(times[0], times[len(times) // 2])
+"#;
+
+/// Whether the command line's benchmark filter (criterion's first
+/// positional argument, a regex) can select a `cpython` benchmark.
+/// Approximated without a regex engine: no filter, or a filter that
+/// mentions `cpython` or ends in a workload-only pattern; a filter naming
+/// other implementations skips the (slow) `python3` runs.
+fn filter_allows_cpython() -> bool {
+    const TAKES_VALUE: &[&str] = &[
+        "--warm-up-time",
+        "--measurement-time",
+        "--sample-size",
+        "--profile-time",
+        "--save-baseline",
+        "--baseline",
+        "--load-baseline",
+        "--color",
+        "--output-format",
+        "--plotting-backend",
+        "--noise-threshold",
+        "--confidence-level",
+        "--significance-level",
+        "--nresamples",
+        "--format",
+    ];
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        if TAKES_VALUE.contains(&a.as_str()) {
+            args.next();
+        } else if !a.starts_with('-') {
+            let names = [
+                "generational",
+                "trial",
+                "rust-cc",
+                "dumpster",
+                "bacon",
+                "gcmodule",
+            ];
+            return a.contains("cpython") || !names.iter().any(|n| a.contains(n));
+        }
+    }
+    true
+}
+
+/// CPython's (min, median) nanoseconds for one `gc.collect()`, or `None`
+/// if `python3` is unavailable.
+fn cpython(shape: &str, n: usize, kind: &str, reps: usize) -> Option<(u64, u64)> {
+    let out = Command::new("python3")
+        .args(["-c", PY, shape, &n.to_string(), kind, &reps.to_string()])
+        .output()
+        .ok()?;
+    let text = String::from_utf8(out.stdout).ok()?;
+    let mut it = text.split_whitespace().map(|t| t.parse::<u64>().ok());
+    Some((it.next()??, it.next()??))
+}
+
+fn cpython_bench(c: &mut Criterion, group_id: &str, shape: &str, n: usize, kind: &str) {
+    if std::env::var_os("PYMM_BENCH_NO_CPYTHON").is_some() || !filter_allows_cpython() {
+        return;
+    }
+    let reps = if n >= 1_000_000 { 5 } else { 11 };
+    let Some((min, median)) = cpython(shape, n, kind, reps) else {
+        eprintln!("gc/{group_id}/cpython: python3 not available, skipped");
+        return;
+    };
+    eprintln!(
+        "gc/{group_id}/cpython: gc.collect() min {:.1} ns/object, median {:.1} ns/object ({reps} reps)",
+        min as f64 / n as f64,
+        median as f64 / n as f64
+    );
+    let mut g = c.benchmark_group("gc");
+    configure(&mut g, n);
+    g.bench_function(BenchmarkId::new(group_id, "cpython"), |b| {
+        // Report CPython's measured median per collection, and let the
+        // same wall time pass so criterion's warm-up and sampling plan work.
+        b.iter_custom(|iters| {
+            let d = Duration::from_nanos(median.saturating_mul(iters));
+            std::thread::sleep(d);
+            d
+        });
+    });
+    g.finish();
+}
+
+// ---------------------------------------------------------------------
+
+fn configure(g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>, n: usize) {
+    g.throughput(Throughput::Elements(n as u64));
+    g.sample_size(10);
+    g.warm_up_time(Duration::from_millis(300));
+    g.measurement_time(Duration::from_secs(if n >= 1_000_000 { 4 } else { 2 }));
+}
+
+fn run(c: &mut Criterion) {
+    let full = std::env::var_os("PYMM_BENCH_FULL").is_some();
+    let _ = rust_cc::config::config(|cfg| cfg.set_auto_collect(false));
+    dumpster::unsync::set_collect_condition(|_| false);
+    let mut cases = vec![];
+    for name in ["cycles2", "tree", "random"] {
+        cases.push((name, 100_000));
+        if full || name == "cycles2" {
+            cases.push((name, 1_000_000));
+        }
+    }
+    for (name, n) in cases {
+        let s = shape(name, n);
+        let size = if n >= 1_000_000 { "1e6" } else { "1e5" };
+        for garbage in [false, true] {
+            let kind = if garbage { "garbage" } else { "live" };
+            let id = format!("{name}_{kind}_{size}");
+            pymm(c, &id, &s, garbage, "generational", || {
+                Box::new(Generational::new())
+            });
+            pymm(c, &id, &s, garbage, "trial_deletion", || {
+                Box::new(TrialDeletion::new())
+            });
+            cpython_bench(c, &id, name, n, kind);
+            peer(
+                c,
+                &id,
+                &s,
+                garbage,
+                "rust-cc",
+                rcc::build,
+                rust_cc::collect_cycles,
+            );
+            peer(
+                c,
+                &id,
+                &s,
+                garbage,
+                "dumpster",
+                dump::build,
+                dumpster::unsync::collect,
+            );
+            peer(
+                c,
+                &id,
+                &s,
+                garbage,
+                "bacon_rajan_cc",
+                bacon::build,
+                bacon_rajan_cc::collect_cycles,
+            );
+            peer(c, &id, &s, garbage, "gcmodule", gcm::build, || {
+                gcmodule::collect_thread_cycles();
+            });
+        }
+    }
+}
+
+fn main() {
+    // Some peers mark recursively (bacon_rajan_cc, gcmodule): give them a
+    // deep stack so the random graph does not overflow it.
+    let joined = std::thread::Builder::new()
+        .stack_size(1 << 30)
+        .spawn(|| {
+            let mut c = Criterion::default().configure_from_args();
+            run(&mut c);
+            c.final_summary();
+        })
+        .map(|t| t.join());
+    if !matches!(joined, Ok(Ok(()))) {
+        eprintln!("gc benchmark thread failed");
+        std::process::exit(1);
+    }
+}

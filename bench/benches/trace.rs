@@ -13,9 +13,16 @@
 //!   allocation (as `out.append([i] * 10)` does), then free them all: every
 //!   allocation captures a fresh traceback.
 //!
+//! - `python_build` (the reference): CPython 3.11 itself (`python3`) building
+//!   and dropping a 1,000-item list of tuples in a loop, 30 frames deep,
+//!   untraced (`cpython`) and under its own tracemalloc with 1 and 25 frames
+//!   (`cpython_tracemalloc_1`, `_25`); the time is measured inside Python
+//!   (`time.perf_counter_ns`, `iter_custom`), so process start-up is not
+//!   counted. Skipped when `python3` is not installed.
+//!
 //! Budgets (ratio to `pymalloc`): exact 1 frame ≤ 2×, exact 25 frames ≤ 3×,
 //! sampling ≤ 1.2×. CPython 3.11's own tracemalloc costs about 11× (1
-//! frame) and 40× (25 frames) on such loops.
+//! frame) and 40× (25 frames) on such loops (`python_build` measures it).
 
 use core::alloc::Layout;
 use std::hint::black_box;
@@ -105,5 +112,52 @@ fn bench_trace(c: &mut Criterion) {
     drop(guards);
 }
 
-criterion_group!(benches, bench_trace);
+/// The CPython reference loop, run `iters` times in one `python3` process
+/// with `nframe` frames traced (0: tracemalloc off); the time it reports.
+const PY_LOOP: &str = r#"
+import sys, time, tracemalloc
+def run(iters, nframe, depth):
+    if depth:
+        return run(iters, nframe, depth - 1)
+    if nframe:
+        tracemalloc.start(nframe)
+    t = time.perf_counter_ns()
+    for _ in range(iters):
+        out = []
+        for i in range(1000):
+            out.append((i, i))
+        del out
+    dt = time.perf_counter_ns() - t
+    tracemalloc.stop()
+    return dt
+print(run(int(sys.argv[1]), int(sys.argv[2]), 29))
+"#;
+
+fn python_loop(iters: u64, nframe: u32) -> Option<Duration> {
+    let out = std::process::Command::new("python3")
+        .args(["-c", PY_LOOP, &iters.to_string(), &nframe.to_string()])
+        .output()
+        .ok()?;
+    let nanos: u64 = String::from_utf8(out.stdout).ok()?.trim().parse().ok()?;
+    Some(Duration::from_nanos(nanos))
+}
+
+fn bench_cpython(c: &mut Criterion) {
+    if python_loop(1, 0).is_none() {
+        eprintln!("trace/python_build: python3 not available, skipped");
+        return;
+    }
+    let mut group = c.benchmark_group("trace/python_build");
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(3));
+    group.sample_size(10);
+    for (name, nframe) in [("cpython", 0), ("cpython_tracemalloc_1", 1), ("cpython_tracemalloc_25", 25)] {
+        group.bench_function(name, |b| {
+            b.iter_custom(|iters| python_loop(iters, nframe).unwrap_or(Duration::MAX))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_trace, bench_cpython);
 criterion_main!(benches);

@@ -1,6 +1,5 @@
 # Finalization at interpreter exit: a module-level object with __del__ and an
 # unreachable cycle with __del__ are both finalized when the script ends.
-# requires: cycle-collection
 import gc
 
 gc.disable()

@@ -1,6 +1,6 @@
-# Generations: gc.freeze moves every tracked object to the permanent
+# The gc module: gc.freeze moves every tracked object to the permanent
 # generation, where collections do not look; unfreeze brings them back.
-# requires: cycle-collection, generations
+# requires: cycle-collection
 import gc
 
 gc.disable()

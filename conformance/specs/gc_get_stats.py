@@ -1,7 +1,7 @@
-# Generations: gc.get_stats() has three dicts with fixed keys; collect(0)
+# The gc module: gc.get_stats() has three dicts with fixed keys; collect(0)
 # counts a collection of generation 0 only, collect(2) of generation 2 only
 # (test_get_stats).
-# requires: cycle-collection, generations
+# requires: cycle-collection
 import gc
 
 stats = gc.get_stats()

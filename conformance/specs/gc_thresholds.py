@@ -1,6 +1,6 @@
-# Generations: set_threshold/get_threshold, and automatic collections of
+# The gc module: set_threshold/get_threshold, and automatic collections of
 # generation 0 triggered by allocations once the threshold is passed.
-# requires: cycle-collection, generations
+# requires: cycle-collection
 import gc
 
 print("default:", gc.get_threshold())

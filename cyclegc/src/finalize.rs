@@ -53,6 +53,10 @@ pub(crate) struct Run<N> {
     uncollectable: usize,
     started: Instant,
     outbox: VecDeque<Step<N>>,
+    /// Whether any finalizer ran (only then can anything resurrect).
+    finalized_any: bool,
+    /// The list `delete_garbage` works through.
+    final_list: ListId,
 }
 
 /// What [`Core::advance`] needs from its caller.
@@ -82,6 +86,8 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
             uncollectable: 0,
             started: Instant::now(),
             outbox: VecDeque::new(),
+            finalized_any: false,
+            final_list: SCRATCH,
         });
         Ok(true)
     }
@@ -108,6 +114,7 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
             }
             let generation = run.generation;
             let old = run.old;
+            let final_list = run.final_list;
             match run.stage {
                 Stage::Start => {
                     run.stage = Stage::Header;
@@ -146,6 +153,9 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
                 }
                 Stage::Finalize => {
                     if let Some(node) = self.next_finalizer(graph) {
+                        if let Some(run) = &mut self.run {
+                            run.finalized_any = true;
+                        }
                         return Ok(Next::Step(Step::Finalize(node)));
                     }
                     self.table.merge(SCRATCH, UNREACHABLE);
@@ -154,19 +164,30 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
                     }
                 }
                 Stage::Resurrect => {
-                    // handle_resurrected_objects: a second deduce_unreachable
-                    // over what is left; the resurrected go to `old`.
-                    self.table.clear_flag(UNREACHABLE, COLLECTING);
-                    deduce_unreachable(&mut self.table, &*graph, UNREACHABLE, SCRATCH);
-                    self.table.merge(UNREACHABLE, old);
-                    let still = self.table.len(SCRATCH);
+                    let final_list = if run.finalized_any {
+                        // handle_resurrected_objects: a second
+                        // deduce_unreachable over what is left; the
+                        // resurrected go to `old`.
+                        self.table.clear_flag(UNREACHABLE, COLLECTING);
+                        deduce_unreachable(&mut self.table, &*graph, UNREACHABLE, SCRATCH);
+                        self.table.merge(UNREACHABLE, old);
+                        SCRATCH
+                    } else {
+                        // Deliberate shortcut: only finalizers can
+                        // resurrect (weakref callbacks cannot reach the
+                        // garbage: it is in no generation list), so with
+                        // none run the set is final as it stands.
+                        UNREACHABLE
+                    };
+                    let still = self.table.len(final_list);
                     if let Some(run) = &mut self.run {
                         run.collected += still;
+                        run.final_list = final_list;
                         run.stage = Stage::Delete(None);
                     }
                 }
                 Stage::Delete(last) => {
-                    if let Some(step) = self.delete_next(last, old) {
+                    if let Some(step) = self.delete_next(last, old, final_list) {
                         return Ok(Next::Step(step));
                     }
                 }
@@ -237,23 +258,45 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
     /// One iteration of `finalize_garbage`: the next unreachable object
     /// with an unrun finalizer, FINALIZED set before it runs.
     fn next_finalizer<G: Graph<Node = N>>(&mut self, graph: &mut G) -> Option<N> {
+        if self.run.as_ref().is_some_and(|r| !r.finalized_any) && self.table.len(SCRATCH) == 0 {
+            // First call: skip the walk when nothing has a finalizer to run.
+            let mut cur = self.table.head(UNREACHABLE);
+            let mut any = false;
+            while let Some(node) = self.table.node(cur) {
+                if graph.has_finalizer(node) && !graph.gc_header(node).is_finalized() {
+                    any = true;
+                    break;
+                }
+                cur = self.table.next(cur);
+            }
+            if !any {
+                return None;
+            }
+        }
         loop {
             let head = self.table.head(UNREACHABLE);
             let node = self.table.node(head)?;
             self.table.move_to(head, SCRATCH);
-            let header = graph.gc_header(node);
-            if !header.is_finalized() && graph.has_finalizer(node) {
-                graph.set_gc_header(node, header.with_finalized());
-                return Some(node);
+            if graph.has_finalizer(node) {
+                let header = graph.gc_header(node);
+                if !header.is_finalized() {
+                    graph.set_gc_header(node, header.with_finalized());
+                    return Some(node);
+                }
             }
         }
     }
 
     /// One iteration of `delete_garbage`.
-    fn delete_next(&mut self, last: Option<(u32, N)>, old: ListId) -> Option<Step<N>> {
+    fn delete_next(
+        &mut self,
+        last: Option<(u32, N)>,
+        old: ListId,
+        list: ListId,
+    ) -> Option<Step<N>> {
         let t = &mut self.table;
         if let Some((i, node)) = last
-            && t.head(SCRATCH) == i
+            && t.head(list) == i
             && t.node(i) == Some(node)
         {
             // Still alive after tp_clear: it may die later.
@@ -262,7 +305,7 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
             }
             t.move_to(i, old);
         }
-        let head = t.head(SCRATCH);
+        let head = t.head(list);
         let run = self.run.as_mut()?;
         let Some(node) = t.node(head) else {
             run.stage = Stage::Finish;

@@ -29,9 +29,9 @@ pub(crate) const UNREACHABLE: ListId = 4;
 pub(crate) const FINALIZERS: ListId = 5;
 /// Scratch list (`seen` in `finalize_garbage`, `still_unreachable`).
 pub(crate) const SCRATCH: ListId = 6;
-/// Vacant entries, for reuse.
+/// Marks a vacant entry (on the free stack, in no list).
 const FREE: ListId = 7;
-const NUM_LISTS: usize = 8;
+const NUM_LISTS: usize = 7;
 
 /// Entry flag: in the set being collected (`_PyGC_PREV_MASK_COLLECTING`).
 pub(crate) const COLLECTING: u8 = 1;
@@ -80,6 +80,8 @@ const EMPTY: ListHead = ListHead {
 pub(crate) struct NodeTable<N> {
     pub(crate) entries: Vec<Entry<N>>,
     lists: [ListHead; NUM_LISTS],
+    /// Vacant entries, for reuse (a stack).
+    free: Vec<u32>,
 }
 
 impl<N> Entry<N> {
@@ -95,6 +97,7 @@ impl<N: Copy + Eq> NodeTable<N> {
         Self {
             entries: Vec::new(),
             lists: [EMPTY; NUM_LISTS],
+            free: Vec::new(),
         }
     }
 
@@ -102,7 +105,13 @@ impl<N: Copy + Eq> NodeTable<N> {
     /// foreign or untracked node gives `None`.
     #[inline]
     pub(crate) fn lookup<G: Graph<Node = N>>(&self, graph: &G, node: N) -> Option<u32> {
-        let slot = graph.gc_header(node).slot()?;
+        self.check(graph.gc_header(node), node)
+    }
+
+    /// The entry index `header` names, if it is `node`'s live entry.
+    #[inline]
+    fn check(&self, header: GcHeader, node: N) -> Option<u32> {
+        let slot = header.slot()?;
         let e = self.entries.get(slot as usize)?;
         (e.list != FREE && e.node == node).then_some(slot)
     }
@@ -153,7 +162,8 @@ impl<N: Copy + Eq> NodeTable<N> {
         node: N,
         list: ListId,
     ) -> Result<u32, GcError> {
-        if let Some(i) = self.lookup(graph, node) {
+        let header = graph.gc_header(node);
+        if let Some(i) = self.check(header, node) {
             return Ok(i);
         }
         let flags = match graph.untrack_kind(node) {
@@ -161,8 +171,8 @@ impl<N: Copy + Eq> NodeTable<N> {
             UntrackKind::Tuple => KIND_TUPLE,
             UntrackKind::Dict => KIND_DICT,
         };
-        let i = match self.lists[FREE as usize].head {
-            NIL => {
+        let i = match self.free.pop() {
+            None => {
                 let i = u32::try_from(self.entries.len()).map_err(|_| GcError::TooManyObjects)?;
                 if i >= GcHeader::MAX_TRACKED {
                     return Err(GcError::TooManyObjects);
@@ -177,8 +187,7 @@ impl<N: Copy + Eq> NodeTable<N> {
                 });
                 i
             }
-            i => {
-                self.unlink(i);
+            Some(i) => {
                 if let Some(e) = self.entries.get_mut(i as usize) {
                     e.node = node;
                     e.gc_refs = 0;
@@ -188,26 +197,36 @@ impl<N: Copy + Eq> NodeTable<N> {
             }
         };
         self.push_tail(list, i);
-        let header = graph.gc_header(node).with_slot(Some(i));
-        graph.set_gc_header(node, header);
+        graph.set_gc_header(node, header.with_slot(Some(i)));
         Ok(i)
     }
 
-    /// Stops tracking entry `i` of `node`, vacating it.
+    /// Stops tracking `node`, vacating its entry.
     pub(crate) fn remove<G: Graph<Node = N>>(&mut self, graph: &mut G, node: N) -> Option<u32> {
-        let i = self.lookup(graph, node)?;
-        self.unlink(i);
-        self.push_tail(FREE, i);
-        let header = graph.gc_header(node).with_slot(None);
-        graph.set_gc_header(node, header);
+        let header = graph.gc_header(node);
+        let i = self.check(header, node)?;
+        self.vacate(i);
+        graph.set_gc_header(node, header.with_slot(None));
         Some(i)
+    }
+
+    /// Unlinks entry `i` and puts it on the free stack.
+    fn vacate(&mut self, i: u32) {
+        if self.list_of(i) == FREE {
+            return; // already vacant: never on the free stack twice
+        }
+        self.unlink(i);
+        if let Some(e) = self.entries.get_mut(i as usize) {
+            e.list = FREE;
+            e.flags = 0;
+            self.free.push(i);
+        }
     }
 
     /// Vacates entry `i` whose node the host no longer knows (freed
     /// without being untracked): its header cannot be written any more.
     pub(crate) fn release_stale(&mut self, i: u32) {
-        self.unlink(i);
-        self.push_tail(FREE, i);
+        self.vacate(i);
     }
 
     /// Whether entry `i` is the one `node`'s header points to.

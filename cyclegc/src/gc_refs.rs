@@ -15,12 +15,13 @@ pub(crate) fn update_refs<G: Graph>(table: &mut NodeTable<G::Node>, graph: &G, y
     while let Some(e) = table.entry(cur) {
         let next = e.next_index();
         let node = e.node;
-        if graph.gc_header(node).slot() != Some(cur) {
+        let (refcount, header) = graph.refcount_and_header(node);
+        if header.slot() != Some(cur) {
             tracing::warn!(?node, "tracked object freed without untrack; dropped");
             table.release_stale(cur);
         } else if let Some(e) = table.entry_mut(cur) {
             // A refcount beyond isize::MAX cannot come from a real heap.
-            e.gc_refs = isize::try_from(graph.refcount(node)).unwrap_or(isize::MAX);
+            e.gc_refs = isize::try_from(refcount).unwrap_or(isize::MAX);
             e.flags |= COLLECTING;
         }
         cur = next;

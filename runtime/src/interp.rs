@@ -20,6 +20,15 @@ fn make_allocator(config: &Config) -> Box<dyn PyAllocator> {
     }
 }
 
+/// The collector a configuration names.
+fn make_collector(config: &Config) -> Box<dyn cyclegc::Collector<Heap>> {
+    match config.gc.as_str() {
+        "trial-deletion" => Box::new(cyclegc::TrialDeletion::new()),
+        "off" => Box::new(cyclegc::Off::new()),
+        _ => Box::new(cyclegc::Generational::new()),
+    }
+}
+
 /// Run a script.
 pub(crate) fn run(filename: &str, source: &[u8], config: &Config, stats: bool) -> RunOutput {
     let span =
@@ -35,12 +44,29 @@ pub(crate) fn run(filename: &str, source: &[u8], config: &Config, stats: bool) -
             };
         }
     };
-    let heap = Heap::new(make_allocator(config), config.memory_limit);
+    let (alloc, tracer) = if config.tracer == "tracemalloc" {
+        // tracemalloc decorates the allocator, as CPython's installs itself
+        // in front of PyMem/PyObject allocators.
+        let tracer = std::sync::Arc::new(tracemalloc::Tracemalloc::new());
+        let traced: Box<dyn PyAllocator> = Box::new(tracemalloc::Traced::new(
+            make_allocator(config),
+            std::sync::Arc::clone(&tracer),
+        ));
+        (traced, Some(tracer))
+    } else {
+        (make_allocator(config), None)
+    };
+    let heap = Heap::new(alloc, config.memory_limit);
     let limits = Limits {
         recursion_limit: config.recursion_limit.max(1),
         max_steps: config.max_steps,
     };
-    let mut vm = match Vm::new(heap, config.interning == "cpython", limits) {
+    let mut vm = match Vm::new(
+        heap,
+        make_collector(config),
+        config.interning == "cpython",
+        limits,
+    ) {
         Ok(vm) => vm,
         Err(e) => {
             return RunOutput {
@@ -51,6 +77,8 @@ pub(crate) fn run(filename: &str, source: &[u8], config: &Config, stats: bool) -
         }
     };
     vm.filename = Rc::from(filename);
+    vm.trace_frames = tracer.is_some();
+    vm.tracer = tracer;
     let text: Rc<str> = Rc::from(String::from_utf8_lossy(source).replace("\r\n", "\n"));
     vm.sources.insert(code.filename.clone(), text);
     let baseline: HashSet<ObjRef> = vm.heap.all_live().into_iter().collect();
@@ -162,6 +190,20 @@ fn teardown(vm: &mut Vm, baseline: &HashSet<ObjRef>, check_leaks: bool, status: 
     for c in cache {
         vm.decref(c);
     }
+    // The final collection (`_PyGC_CollectNoFail`): cycles with __del__
+    // are finalized as CPython does at shutdown.
+    vm.gc_pending = None;
+    if let Err(e) = vm.collect_garbage(2) {
+        vm.drop_err(e);
+    }
+    let garbage = vm.gc_garbage;
+    if let Err(e) = vm.list_set_items(garbage, Vec::new()) {
+        vm.drop_err(e);
+    }
+    let callbacks = vm.gc_callbacks;
+    if let Err(e) = vm.list_set_items(callbacks, Vec::new()) {
+        vm.drop_err(e);
+    }
     // Whatever is left outside the built-ins is either garbage cycles or a
     // leaked reference. Count references from inside that set: an object
     // with more references than that is held by nothing that exists.
@@ -186,7 +228,10 @@ fn teardown(vm: &mut Vm, baseline: &HashSet<ObjRef>, check_leaks: bool, status: 
     let leaked: Vec<ObjRef> = live
         .iter()
         .copied()
-        .filter(|r| vm.obj(*r).rc > internal.get(r).copied().unwrap_or(0) && !is_interned(vm, *r))
+        .filter(|r| {
+            vm.heap.refcount(*r).unwrap_or(0) > internal.get(r).copied().unwrap_or(0) as usize
+                && !is_interned(vm, *r)
+        })
         .collect();
     // Garbage cycles: run finalizers, then clear references (the final
     // collection CPython runs at shutdown).

@@ -102,8 +102,28 @@ pub fn run_source_with_stats(
             status: 2,
         };
     }
-    interp::run(filename, source, config, stats)
+    // The interpreter runs on its own thread with a large stack: Python
+    // calls do not recurse on it, but `__del__`, `__repr__` and friends
+    // called from Rust do (bounded by the recursion limit). A panic (a bug)
+    // becomes an error report, never an abort of the caller.
+    let (name, src, cfg) = (filename.to_owned(), source.to_owned(), config.clone());
+    let worker = std::thread::Builder::new()
+        .name("pymm-run".into())
+        .stack_size(INTERPRETER_STACK_SIZE)
+        .spawn(move || interp::run(&name, &src, &cfg, stats));
+    match worker.map(|h| h.join()) {
+        Ok(Ok(out)) => out,
+        _ => RunOutput {
+            stdout: Vec::new(),
+            stderr: b"pymm: internal error: the interpreter failed\n".to_vec(),
+            status: 70,
+        },
+    }
 }
+
+/// Stack reserved for the interpreter thread (virtual memory; only deep
+/// Rust-level re-entry touches it).
+pub const INTERPRETER_STACK_SIZE: usize = 256 * 1024 * 1024;
 
 /// Read and run the script at `path`; a missing file gives CPython's message
 /// and status 2.

@@ -33,7 +33,7 @@ impl Trace {
         format!(
             "<Trace domain={} size={}, traceback={}>",
             self.domain,
-            format_size(self.size as i64, false),
+            format_size(i64::try_from(self.size).unwrap_or(i64::MAX), false),
             self.traceback.repr()
         )
     }
@@ -46,7 +46,7 @@ impl fmt::Display for Trace {
             f,
             "{}: {}",
             self.traceback,
-            format_size(self.size as i64, false)
+            format_size(i64::try_from(self.size).unwrap_or(i64::MAX), false)
         )
     }
 }
@@ -73,7 +73,9 @@ struct Acc {
 
 impl Acc {
     fn add(&mut self, size: usize, weight: f64) {
-        self.size = self.size.saturating_add(size as i64);
+        self.size = self
+            .size
+            .saturating_add(i64::try_from(size).unwrap_or(i64::MAX));
         self.count += 1;
         self.est_size += size as f64 * weight;
         self.est_count += weight;
@@ -270,7 +272,13 @@ impl Snapshot {
             let diff = match old_groups.take(&tb) {
                 Some(prev) => {
                     let (old_size, old_count) = prev.totals(old_sampled);
-                    StatisticDiff::new(tb, size, size - old_size, count, count - old_count)
+                    StatisticDiff::new(
+                        tb,
+                        size,
+                        size.saturating_sub(old_size),
+                        count,
+                        count.saturating_sub(old_count),
+                    )
                 }
                 None => StatisticDiff::new(tb, size, size, count, count),
             };
@@ -280,7 +288,13 @@ impl Snapshot {
         for (tb, acc) in old_groups.groups {
             if remaining.contains_key(&tb) {
                 let (size, count) = acc.totals(old_sampled);
-                diffs.push(StatisticDiff::new(tb, 0, -size, 0, -count));
+                diffs.push(StatisticDiff::new(
+                    tb,
+                    0,
+                    size.saturating_neg(),
+                    0,
+                    count.saturating_neg(),
+                ));
             }
         }
         diffs.sort_by(|a, b| b.sort_key_cmp(a));

@@ -5,8 +5,11 @@
 use core::cell::Cell;
 use core::hash::{BuildHasher, Hasher};
 use core::mem::size_of;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, AtomicU16, AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use spin::mutex::{SpinMutex, SpinMutexGuard};
+use spin::relax::Yield;
 
 use alloc_pool::{AllocObserver, Domain};
 use hashbrown::{HashMap, HashTable};
@@ -54,7 +57,6 @@ thread_local! {
 /// thread). While sampling: a thread-local countdown per allocation and one
 /// relaxed atomic load per free, except for the sampled blocks. While
 /// stopped: one relaxed atomic load per event.
-#[derive(Debug)]
 pub struct Tracemalloc {
     mode: AtomicU8,
     /// `tracemalloc_config.max_nframe`: survives `stop()`, default 1.
@@ -63,7 +65,19 @@ pub struct Tracemalloc {
     /// Per-bucket counts of live sampled blocks (a counting filter on the
     /// address; `u16::MAX` sticks).
     maybe_sampled: [AtomicU16; FILTER_SLOTS],
-    tables: Mutex<Option<Box<Tables>>>,
+    /// The tables, behind a spin lock (yielding when contended) that never
+    /// allocates: taken once per event, and never held while calling out.
+    tables: SpinMutex<Option<Box<Tables>>, Yield>,
+}
+
+impl core::fmt::Debug for Tracemalloc {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Tracemalloc")
+            .field("tracing", &self.is_tracing())
+            .field("sampling", &self.is_sampling())
+            .field("traceback_limit", &self.traceback_limit())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for Tracemalloc {
@@ -73,10 +87,19 @@ impl Default for Tracemalloc {
 }
 
 /// Key of a trace: `(domain, pointer)` as in `_tracemalloc.c`'s per-domain tables.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct TraceKey {
     addr: usize,
     domain: Domain,
+}
+
+impl core::hash::Hash for TraceKey {
+    /// One word: user-space addresses fit in 48 bits, so the domain goes in
+    /// the top bits (a collision only costs a probe: keys are compared whole).
+    #[inline]
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.addr as u64 ^ (u64::from(self.domain) << 48));
+    }
 }
 
 /// `trace_t`: the requested size and the interned traceback.
@@ -102,6 +125,10 @@ impl Hasher for AddrHasher {
     }
     fn write_u32(&mut self, i: u32) {
         self.0 = mix(self.0 ^ u64::from(i));
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.0 = mix(self.0 ^ i);
     }
     fn write_usize(&mut self, i: usize) {
         self.0 = mix(self.0 ^ i as u64);
@@ -245,7 +272,7 @@ impl Tables {
         if let Some(old) = previous {
             self.forget_size(old.size);
         }
-        self.traced += size;
+        self.traced = self.traced.saturating_add(size);
         self.peak = self.peak.max(self.traced);
         if self.sampled() {
             self.est_traced += size as f64 * sampling::inverse_probability(size, self.sample_rate);
@@ -332,7 +359,7 @@ fn filter_slot(addr: usize) -> usize {
 /// (so nothing the tracer allocates under the lock is traced or deadlocks).
 struct Locked<'a> {
     // Field order matters: the lock is released before the flag is cleared.
-    guard: MutexGuard<'a, Option<Box<Tables>>>,
+    guard: SpinMutexGuard<'a, Option<Box<Tables>>, Yield>,
     _reentrancy: TracerGuard,
 }
 
@@ -344,7 +371,7 @@ impl Tracemalloc {
             max_nframe: AtomicU32::new(1),
             session: AtomicU64::new(0),
             maybe_sampled: [const { AtomicU16::new(0) }; FILTER_SLOTS],
-            tables: Mutex::new(None),
+            tables: SpinMutex::new(None),
         }
     }
 
@@ -358,7 +385,7 @@ impl Tracemalloc {
     #[inline]
     fn lock_event(&self) -> Option<Locked<'_>> {
         let reentrancy = TracerGuard::try_enter()?;
-        let guard = self.tables.lock().unwrap_or_else(PoisonError::into_inner);
+        let guard = self.tables.lock();
         Some(Locked {
             guard,
             _reentrancy: reentrancy,
@@ -367,7 +394,7 @@ impl Tracemalloc {
 
     fn lock(&self) -> Locked<'_> {
         let reentrancy = TracerGuard::enter();
-        let guard = self.tables.lock().unwrap_or_else(PoisonError::into_inner);
+        let guard = self.tables.lock();
         Locked {
             guard,
             _reentrancy: reentrancy,
@@ -644,7 +671,7 @@ impl Tracemalloc {
             .try_with(|c| {
                 let (s, left) = c.get();
                 if s == session {
-                    let left = left.saturating_sub(size as i64);
+                    let left = left.saturating_sub(i64::try_from(size).unwrap_or(i64::MAX));
                     c.set((s, left));
                     left <= 0
                 } else {
@@ -655,6 +682,7 @@ impl Tracemalloc {
     }
 
     /// Records an allocation (exact mode, or a sampling candidate).
+    #[inline]
     fn record(&self, domain: Domain, addr: usize, size: usize, sampled_mode: bool) {
         let Some(mut locked) = self.lock_event() else {
             return;
@@ -667,7 +695,10 @@ impl Tracemalloc {
             let (s, _) = COUNTDOWN.try_with(Cell::get).unwrap_or((session, 0));
             if s != session {
                 // First draw of this thread: is a sample point inside this block?
-                let left = t.rng.next_gap(t.sample_rate).saturating_sub(size as i64);
+                let left = t
+                    .rng
+                    .next_gap(t.sample_rate)
+                    .saturating_sub(i64::try_from(size).unwrap_or(i64::MAX));
                 let _ = COUNTDOWN.try_with(|c| c.set((session, left)));
                 if left > 0 {
                     return;
@@ -685,6 +716,7 @@ impl Tracemalloc {
     }
 
     /// Forgets a freed block.
+    #[inline]
     fn forget(&self, domain: Domain, addr: usize, sampled_mode: bool) {
         if sampled_mode && !self.maybe_sampled(addr) {
             return;

@@ -316,3 +316,22 @@ fn snapshot_statistics_of_live_traces() {
         ]
     );
 }
+
+#[test]
+fn absurd_sizes_saturate_instead_of_panicking() {
+    let t = Tracemalloc::new();
+    t.start(1).unwrap();
+    t.track(0, 0x10, usize::MAX).unwrap();
+    t.track(0, 0x20, usize::MAX).unwrap();
+    assert_eq!(t.traced_memory(), (usize::MAX, usize::MAX));
+    let snap = t.take_snapshot().unwrap();
+    let stats = snap.statistics(KeyType::Lineno, false).unwrap();
+    assert_eq!(stats[0].size, i64::MAX);
+    let empty = tracemalloc::Snapshot::new(vec![], 1);
+    let diffs = empty.compare_to(&snap, KeyType::Lineno, false).unwrap();
+    assert_eq!(diffs[0].size_diff, -i64::MAX);
+    assert!(diffs[0].to_string().ends_with("count=0 (-2)"));
+    t.untrack(0, 0x10).unwrap();
+    t.untrack(0, 0x20).unwrap();
+    assert_eq!(t.traced_memory().0, 0);
+}

@@ -505,3 +505,34 @@ fn gc_callbacks_newest_first_and_self_freeing_callback() -> Result<(), WeakError
     assert_eq!(h.reg.weakref_count(k), 0);
     Ok(())
 }
+
+/// Bad input: a callback that resurrects the referent (the host made it
+/// reachable again) and makes new references to it. Old references stay
+/// dead; new ones form a fresh list, cleared by the next death only.
+#[test]
+fn resurrection_by_a_callback_starts_a_fresh_list() {
+    let mut reg: weakrefs::Registry<u32, &str, &str> = weakrefs::Registry::new();
+    let old = reg.insert(1, NewWeakRef::ref_with_callback("old cb"), "old");
+    let plain_old = reg.insert(1, NewWeakRef::plain_ref(), "plain old");
+    let due = reg.clear_referent(1);
+    assert_eq!(due.len(), 1);
+    // Inside the callback: the host resurrects object 1 and refers to it
+    // weakly again; the basic reference is a new one.
+    assert_eq!(reg.reusable(1, Flavor::Ref), None);
+    let fresh = reg.insert(1, NewWeakRef::ref_with_callback("fresh cb"), "fresh");
+    let plain_fresh = reg.insert(1, NewWeakRef::plain_ref(), "plain fresh");
+    assert_ne!(plain_fresh, plain_old);
+    assert_eq!(reg.resolve(old), None);
+    assert_eq!(reg.resolve(plain_old), None);
+    assert_eq!(reg.resolve(fresh), Some(1));
+    assert_eq!(reg.weakref_count(1), 2);
+    let again: Vec<&str> = reg
+        .clear_referent(1)
+        .into_iter()
+        .map(|p| p.callback)
+        .collect();
+    assert_eq!(again, ["fresh cb"]);
+    // Clearing a referent with no references, twice, is harmless.
+    assert!(reg.clear_referent(1).is_empty());
+    assert!(reg.handle_weakrefs([1, 1], [old, old]).is_empty());
+}

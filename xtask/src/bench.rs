@@ -67,7 +67,90 @@ pub(crate) const BUDGETS: &[Budget] = &[
         max_ratio: 1.5,
         source: "#2: the GlobalAlloc adapter (ThreadCached over GlobalPyMalloc), single-threaded, within 1.5x of mimalloc",
     },
-    // gc, intern, trace, interp: add your budgets here.
+    // intern (issue #4): at least as fast as the faster of lasso and
+    // string-interner on fill and hit.
+    Budget {
+        group: "intern",
+        workload: "fill",
+        ours: "pymm",
+        peer: "lasso",
+        max_ratio: 1.0,
+        source: "#4: StringInterner at least as fast as lasso on fill",
+    },
+    Budget {
+        group: "intern",
+        workload: "fill",
+        ours: "pymm",
+        peer: "string-interner",
+        max_ratio: 1.0,
+        source: "#4: StringInterner at least as fast as string-interner on fill",
+    },
+    Budget {
+        group: "intern",
+        workload: "hit",
+        ours: "pymm",
+        peer: "lasso",
+        max_ratio: 1.0,
+        source: "#4: StringInterner at least as fast as lasso on hit",
+    },
+    Budget {
+        group: "intern",
+        workload: "hit",
+        ours: "pymm",
+        peer: "string-interner",
+        max_ratio: 1.0,
+        source: "#4: StringInterner at least as fast as string-interner on hit",
+    },
+    // trace (issue #5)
+    Budget {
+        group: "trace",
+        workload: "churn",
+        ours: "tracemalloc_1",
+        peer: "pymalloc",
+        max_ratio: 2.0,
+        source: "#5: Traced<PyMalloc> exact, 1 frame, at most 2x the untraced allocator (CPython ~11x)",
+    },
+    Budget {
+        group: "trace",
+        workload: "churn",
+        ours: "tracemalloc_25",
+        peer: "pymalloc",
+        max_ratio: 3.0,
+        source: "#5: Traced<PyMalloc> exact, 25 frames, at most 3x the untraced allocator (CPython ~40x)",
+    },
+    Budget {
+        group: "trace",
+        workload: "churn",
+        ours: "sampled_25",
+        peer: "pymalloc",
+        max_ratio: 1.2,
+        source: "#5: Traced<PyMalloc> sampling (512 KiB mean), at most 1.2x the untraced allocator",
+    },
+    Budget {
+        group: "trace",
+        workload: "build",
+        ours: "tracemalloc_1",
+        peer: "pymalloc",
+        max_ratio: 2.0,
+        source: "#5: Traced<PyMalloc> exact, 1 frame, at most 2x the untraced allocator (CPython ~11x)",
+    },
+    Budget {
+        group: "trace",
+        workload: "build",
+        ours: "tracemalloc_25",
+        peer: "pymalloc",
+        max_ratio: 3.0,
+        source: "#5: Traced<PyMalloc> exact, 25 frames, at most 3x the untraced allocator (CPython ~40x)",
+    },
+    Budget {
+        group: "trace",
+        workload: "build",
+        ours: "sampled_25",
+        peer: "pymalloc",
+        max_ratio: 1.2,
+        source: "#5: Traced<PyMalloc> sampling (512 KiB mean), at most 1.2x the untraced allocator",
+    },
+    // gc, trace, interp: add your budgets here.
 ];
 
 const HELP: &str = "\

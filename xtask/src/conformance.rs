@@ -6,10 +6,12 @@ use conformance::{
     ComponentFilter, Engine, Python3Engine, RunOptions, RuntimeEngine, Selection, Suite,
     contract_components, known_failures_path, specs_dir,
 };
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::Command;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 const HELP: &str = "\
@@ -30,7 +32,8 @@ Cells:
   X  UNEXPECTED PASS      an expected divergence matched CPython after all
   !  FIXED                a known failure passed: remove it from the list
 The exit status is 1 when any cell is F, C, T, X or !, or a spec is malformed
-(no .out, bad header); 2 on a usage error; 0 otherwise.
+(no .out, bad header); 2 on a usage error or when no spec matches
+the selection; 0 otherwise.
 
 Selection:
   --spec PATTERN        only specs whose name contains PATTERN, or matches it
@@ -237,6 +240,13 @@ pub(crate) fn main(argv: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if plan.specs.is_empty() && plan.errors.is_empty() {
+        eprintln!(
+            "cargo xtask conformance: no spec in {} matches the selection",
+            dir.display()
+        );
+        return ExitCode::from(2);
+    }
     eprintln!(
         "running {} cells ({} specs x {} combinations) on {} threads...",
         plan.cells.len(),
@@ -244,11 +254,24 @@ pub(crate) fn main(argv: &[String]) -> ExitCode {
         plan.combinations.len(),
         options.jobs
     );
+    // A running count on a terminal; nothing in logs.
+    let total = plan.cells.len();
+    let done = AtomicUsize::new(0);
+    let interactive = std::io::stderr().is_terminal();
+    let progress = |_: &conformance::CellResult| {
+        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        if interactive && (n.is_multiple_of(50) || n == total) {
+            eprint!("\r{n}/{total} cells");
+            if n == total {
+                eprintln!();
+            }
+        }
+    };
     let report = if args.in_process {
-        suite.run(&plan, &options, &|_| {})
+        suite.run(&plan, &options, &progress)
     } else {
         let worker = || worker_command(argv);
-        run_isolated(&suite, &plan, &options, &worker, &|_| {})
+        run_isolated(&suite, &plan, &options, &worker, &progress)
     };
     print!("{}", report.matrix());
     let failures = report.failures(args.verbose);

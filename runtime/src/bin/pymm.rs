@@ -125,18 +125,8 @@ fn main() -> ExitCode {
     let config = cli.config;
     let stats = cli.stats;
     let script = cli.script;
-    // A large stack for the interpreter thread: Python-to-Python calls do
-    // not recurse on it, but __del__, __repr__ and friends called from Rust do.
-    let handle = std::thread::Builder::new()
-        .stack_size(256 << 20)
-        .spawn(move || runtime::run_path_with_stats(std::path::Path::new(&script), &config, stats));
-    let out = match handle.map(|h| h.join()) {
-        Ok(Ok(out)) => out,
-        _ => {
-            eprintln!("pymm: internal error: the interpreter thread failed");
-            return ExitCode::from(70);
-        }
-    };
+    // run_path runs the interpreter on its own large-stack thread.
+    let out = runtime::run_path_with_stats(std::path::Path::new(&script), &config, stats);
     let _ = std::io::stdout().write_all(&out.stdout);
     let _ = std::io::stdout().flush();
     let _ = std::io::stderr().write_all(&out.stderr);

@@ -765,6 +765,11 @@ fn gen_throw(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> Py
 
 fn gen_close(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
     let (g, _) = recv!(vm, r, args, "close");
+    close_generator(vm, g)
+}
+
+/// `generator.close()`: throw `GeneratorExit` into a suspended generator.
+pub fn close_generator(vm: &mut Vm, g: ObjRef) -> PyResult<ObjRef> {
     let started = matches!(vm.kind(g), Kind::Generator(genr) if genr.frame.as_ref().is_some_and(|f| f.ip > 0));
     if !started {
         // An unstarted generator just drops its frame.
@@ -899,7 +904,7 @@ fn object_ne(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> Py
 fn object_hash(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
     let (o, _) = recv!(vm, r, args, "__hash__");
     let h = if matches!(vm.kind(o), Kind::Instance(_)) {
-        crate::vm::hash::hash_pointer(vm.heap.addr(o))
+        crate::ops::number::hash_pointer(vm.heap.addr(o))
     } else {
         vm.hash(o)?
     };

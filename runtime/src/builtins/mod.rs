@@ -9,7 +9,9 @@
 //! new reference.
 
 mod functions;
+mod gc_mod;
 pub use functions::frame_aware;
+pub use methods::close_generator;
 mod methods;
 pub mod modules;
 mod str_methods;

@@ -3,7 +3,7 @@
 
 use num_bigint::BigInt;
 
-use crate::object::{Kind, Module, NameId, ObjRef, flags, sizes};
+use crate::object::{Kind, Module, NameId, ObjRef, sizes};
 use crate::vm::number::Num;
 use crate::vm::{PyResult, Vm};
 
@@ -75,6 +75,7 @@ impl Vm {
         }
         let m = match n.as_str() {
             "sys" => self.make_sys()?,
+            "gc" => self.make_gc_module()?,
             _ => {
                 let c = self.t.module_not_found_error;
                 return Err(self.err(c, format!("No module named '{n}'")));
@@ -156,11 +157,9 @@ fn sys_getrefcount(
     _kw: Kw<'_>,
 ) -> PyResult<ObjRef> {
     vm.check_args("getrefcount", args, 1, 1)?;
-    let o = vm.obj(args[0]);
-    let n = if o.flags & flags::IMMORTAL != 0 {
-        IMMORTAL_REFCOUNT
-    } else {
-        i64::from(o.rc)
+    let n = match vm.heap.refcount(args[0]) {
+        Some(n) => n as i64,
+        None => IMMORTAL_REFCOUNT,
     };
     vm.new_int(n)
 }

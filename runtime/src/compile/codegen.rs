@@ -10,18 +10,21 @@
 //! `break`/`continue`/`return` unwind the "frame blocks" (`fblock`s) between
 //! them and their target as CPython's `compiler_unwind_fblock` does.
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 use std::sync::Arc;
 
-use num_bigint::BigInt;
-
 use super::code::*;
+use super::optimize::{fold, fold_items, literal_constant};
 use super::symtable::{NameScope, ScopeId, ScopeKind, SymbolTable};
 use crate::syntax::ast::*;
 use crate::syntax::error::{SyntaxError, SyntaxErrorKind};
 use crate::syntax::lexer::error_at;
 
 type Label = u32;
+
+/// CPython's `STACK_USE_GUIDELINE`: displays with more items are built
+/// incrementally.
+const STACK_USE_GUIDELINE: usize = 30;
 type CResult<T> = Result<T, SyntaxError>;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -33,13 +36,26 @@ enum Ctx {
 
 #[derive(Clone)]
 enum FBlockKind<'a> {
-    WhileLoop { start: Label, exit: Label },
-    ForLoop { start: Label, exit: Label },
+    WhileLoop {
+        start: Label,
+        exit: Label,
+    },
+    ForLoop {
+        start: Label,
+        exit: Label,
+    },
     TryExcept,
-    FinallyTry { body: &'a [Stmt] },
+    FinallyTry {
+        body: &'a [Stmt],
+    },
     FinallyEnd,
     With,
-    HandlerCleanup { name: Option<Symbol> },
+    HandlerCleanup {
+        name: Option<Symbol>,
+    },
+    /// A value kept on the stack (the pending return value) while an
+    /// inlined `finally` body runs: a `return` inside that body pops it.
+    PopValue,
 }
 
 #[derive(Clone)]
@@ -49,6 +65,8 @@ struct FBlock<'a> {
     handler_len: usize,
 }
 
+type SavedBlocks<'a> = (Vec<FBlock<'a>>, Vec<u32>);
+
 struct Handler {
     label: Label,
     depth: u32,
@@ -56,6 +74,8 @@ struct Handler {
 
 struct Unit<'a> {
     scope: ScopeId,
+    /// Class name for private-name mangling (the innermost class).
+    private: Option<Symbol>,
     kind: CodeKind,
     name: Arc<str>,
     qualname: Arc<str>,
@@ -107,19 +127,6 @@ fn scope_code_kind(k: ScopeKind) -> CodeKind {
     }
 }
 
-fn literal_constant(l: &Literal) -> Constant {
-    match l {
-        Literal::None => Constant::None,
-        Literal::True => Constant::True,
-        Literal::False => Constant::False,
-        Literal::Ellipsis => Constant::Ellipsis,
-        Literal::Int(i) => Constant::Int(i.clone()),
-        Literal::Float(f) => Constant::Float(*f),
-        Literal::Str(s) => Constant::Str(Arc::from(s.as_str())),
-        Literal::Bytes(b) => Constant::Bytes(Arc::from(b.as_slice())),
-    }
-}
-
 fn docstring(body: &[Stmt]) -> Option<&str> {
     match body.first().map(|s| &s.kind) {
         Some(StmtKind::Expr(Expr {
@@ -128,41 +135,6 @@ fn docstring(body: &[Stmt]) -> Option<&str> {
         })) => Some(s),
         _ => None,
     }
-}
-
-/// Constant value of an expression when the compiler folds it (CPython's
-/// AST optimizer: literals, tuples of constants, unary `-`/`+`/`~` of
-/// numbers).
-fn fold(e: &Expr) -> Option<Constant> {
-    match &e.kind {
-        ExprKind::Constant(l) => Some(literal_constant(l)),
-        ExprKind::Tuple(items) => fold_items(items),
-        ExprKind::UnaryOp { op, operand } => {
-            let v = fold(operand)?;
-            match (op, v) {
-                (UnaryOperator::Neg, Constant::Int(i)) => Some(Constant::Int(-i)),
-                (UnaryOperator::Neg, Constant::Float(f)) => Some(Constant::Float(-f)),
-                (UnaryOperator::Pos, c @ (Constant::Int(_) | Constant::Float(_))) => Some(c),
-                (UnaryOperator::Invert, Constant::Int(i)) => {
-                    Some(Constant::Int(-i - BigInt::from(1)))
-                }
-                _ => None,
-            }
-        }
-        _ => None,
-    }
-}
-
-/// A tuple constant from items that all fold.
-fn fold_items(items: &[Expr]) -> Option<Constant> {
-    let mut out = Vec::with_capacity(items.len());
-    for i in items {
-        if matches!(i.kind, ExprKind::Starred(_)) {
-            return None;
-        }
-        out.push(fold(i)?);
-    }
-    Some(Constant::Tuple(out.into()))
 }
 
 impl<'a> Compiler<'a> {
@@ -376,10 +348,10 @@ impl<'a> Compiler<'a> {
             None => name.clone(),
             Some(p) => match p.kind {
                 CodeKind::Module => name.clone(),
-                CodeKind::Class => Arc::from(format!("{}.{}", p.qualname, name)),
-                CodeKind::Function | CodeKind::Comprehension => {
-                    Arc::from(format!("{}.<locals>.{}", p.qualname, name))
+                CodeKind::Class | CodeKind::Comprehension => {
+                    Arc::from(format!("{}.{}", p.qualname, name))
                 }
+                CodeKind::Function => Arc::from(format!("{}.<locals>.{}", p.qualname, name)),
             },
         };
         let varnames: Vec<Arc<str>> = sc.varnames.iter().map(|&v| self.s(v)).collect();
@@ -424,8 +396,10 @@ impl<'a> Compiler<'a> {
         {
             flags |= CodeFlags::NESTED;
         }
+        let private = self.units.last().and_then(|u| u.private);
         self.units.push(Unit {
             scope,
+            private,
             kind,
             name,
             qualname,
@@ -546,9 +520,35 @@ impl<'a> Compiler<'a> {
         self.exit_unit()
     }
 
+    /// Compile the expression of `eval` mode: its value is returned.
+    pub(crate) fn eval(&mut self, e: &'a Expr) -> CResult<Arc<CodeObject>> {
+        self.enter_unit(0, Arc::from("<module>"), 1)?;
+        self.expr(e)?;
+        self.emit(Instr::ReturnValue);
+        self.exit_unit()
+    }
+
     // ----- names -----
 
+    /// CPython's `_Py_Mangle` with the current class (the symbol table
+    /// interned every mangled name).
+    fn mangle(&self, sym: Symbol) -> Symbol {
+        let Some(class) = self.units.last().and_then(|u| u.private) else {
+            return sym;
+        };
+        match super::symtable::mangled(self.interner.resolve(class), self.interner.resolve(sym)) {
+            Some(m) => self.interner.lookup(&m).unwrap_or(sym),
+            None => sym,
+        }
+    }
+
+    fn attr_index(&mut self, attr: Symbol) -> u32 {
+        let m = self.mangle(attr);
+        self.name_index(m)
+    }
+
     fn name_op(&mut self, sym: Symbol, ctx: Ctx, span: Span) -> CResult<()> {
+        let sym = self.mangle(sym);
         let debug = self.interner.lookup("__debug__");
         if Some(sym) == debug {
             if ctx == Ctx::Load {
@@ -568,8 +568,19 @@ impl<'a> Compiler<'a> {
         let function_like = matches!(kind, CodeKind::Function | CodeKind::Comprehension);
         let instr = match r {
             NameScope::Local if function_like => {
-                let Some(&i) = self.unit_ref().var_map.get(&sym) else {
-                    return Err(self.internal("unknown local", span));
+                // co_varnames: the parameters, then each local in the order
+                // the compiler first emits an instruction for it (CPython's
+                // `compiler_nameop` adds them lazily)
+                let i = match self.unit_ref().var_map.get(&sym) {
+                    Some(&i) => i,
+                    None => {
+                        let name = self.s(sym);
+                        let u = self.unit();
+                        let i = u.varnames.len() as u32;
+                        u.varnames.push(name);
+                        u.var_map.insert(sym, i);
+                        i
+                    }
                 };
                 match ctx {
                     Ctx::Load => Instr::LoadFast(i),
@@ -696,8 +707,7 @@ impl<'a> Compiler<'a> {
                     Some(v) => self.expr(v)?,
                     None => self.load_const(Constant::None),
                 }
-                self.unwind_all(true)?;
-                self.emit(Instr::ReturnValue);
+                self.return_value()?;
             }
             StmtKind::Delete(targets) => {
                 for t in targets {
@@ -750,7 +760,7 @@ impl<'a> Compiler<'a> {
                 let start = self.new_label();
                 let cleanup = self.new_label();
                 let exit = self.new_label();
-                self.expr(iter)?;
+                self.iter_expr(iter)?;
                 self.emit(Instr::GetIter);
                 self.bind(start);
                 self.emit(Instr::ForIter(cleanup));
@@ -848,7 +858,7 @@ impl<'a> Compiler<'a> {
             }
             ExprKind::Attribute { value: obj, attr } => {
                 self.expr(obj)?;
-                let i = self.name_index(attr.name);
+                let i = self.attr_index(attr.name);
                 self.emit(Instr::Copy(1));
                 let l = self.set_loc(target.span);
                 self.emit(Instr::LoadAttr(i));
@@ -889,7 +899,7 @@ impl<'a> Compiler<'a> {
             ExprKind::Name(n) => self.name_op(*n, Ctx::Store, t.span),
             ExprKind::Attribute { value, attr } => {
                 self.expr(value)?;
-                let i = self.name_index(attr.name);
+                let i = self.attr_index(attr.name);
                 let l = self.set_loc(t.span);
                 self.emit(Instr::StoreAttr(i));
                 self.restore_loc(l);
@@ -954,7 +964,7 @@ impl<'a> Compiler<'a> {
             ExprKind::Name(n) => self.name_op(*n, Ctx::Del, t.span),
             ExprKind::Attribute { value, attr } => {
                 self.expr(value)?;
-                let i = self.name_index(attr.name);
+                let i = self.attr_index(attr.name);
                 let l = self.set_loc(t.span);
                 self.emit(Instr::DeleteAttr(i));
                 self.restore_loc(l);
@@ -1041,8 +1051,9 @@ impl<'a> Compiler<'a> {
                 span,
             ));
         };
-        self.unwind_to(idx + 1, false)?;
         let fb = self.unit_ref().fblocks[idx].clone();
+        let saved = self.unwind_to(idx + 1, false)?;
+        self.unit().handler_stack.truncate(fb.handler_len);
         match fb.kind {
             FBlockKind::WhileLoop { start, exit } => {
                 self.emit(Instr::Jump(if is_break { exit } else { start }));
@@ -1055,23 +1066,28 @@ impl<'a> Compiler<'a> {
                     self.emit(Instr::Jump(start));
                 }
             }
-            _ => return Err(self.internal("loop block", span)),
+            _ => {}
         }
+        self.restore_blocks(saved);
         Ok(())
     }
 
-    /// Unwind every frame block (for `return`).
-    fn unwind_all(&mut self, preserve_tos: bool) -> CResult<()> {
-        self.unwind_to(0, preserve_tos)
+    /// `return`: unwind every frame block, keeping the value on top.
+    fn return_value(&mut self) -> CResult<()> {
+        let saved = self.unwind_to(0, true)?;
+        self.emit(Instr::ReturnValue);
+        self.restore_blocks(saved);
+        Ok(())
     }
 
     /// Emit the exit code of the frame blocks above index `level`,
     /// innermost first, each compiled with the blocks and handlers that
-    /// enclose it (CPython's `compiler_unwind_fblock_stack`).
-    fn unwind_to(&mut self, level: usize, preserve_tos: bool) -> CResult<()> {
+    /// enclose it (CPython's `compiler_unwind_fblock_stack`). The blocks
+    /// and handlers stay truncated for the caller's final jump or return;
+    /// [`Compiler::restore_blocks`] puts them back.
+    fn unwind_to(&mut self, level: usize, preserve_tos: bool) -> CResult<SavedBlocks<'a>> {
         let saved_fblocks = self.unit_ref().fblocks.clone();
         let saved_handlers = self.unit_ref().handler_stack.clone();
-        let mut r = Ok(());
         let mut i = saved_fblocks.len();
         while i > level {
             i -= 1;
@@ -1081,15 +1097,18 @@ impl<'a> Compiler<'a> {
                 u.fblocks.truncate(i);
                 u.handler_stack.truncate(fb.handler_len);
             }
-            r = self.unwind_one(&fb, preserve_tos);
-            if r.is_err() {
-                break;
+            if let Err(e) = self.unwind_one(&fb, preserve_tos) {
+                self.restore_blocks((saved_fblocks, saved_handlers));
+                return Err(e);
             }
         }
+        Ok((saved_fblocks, saved_handlers))
+    }
+
+    fn restore_blocks(&mut self, saved: SavedBlocks<'a>) {
         let u = self.unit();
-        u.fblocks = saved_fblocks;
-        u.handler_stack = saved_handlers;
-        r
+        u.fblocks = saved.0;
+        u.handler_stack = saved.1;
     }
 
     fn unwind_one(&mut self, fb: &FBlock<'a>, preserve_tos: bool) -> CResult<()> {
@@ -1102,7 +1121,21 @@ impl<'a> Compiler<'a> {
                 self.emit(Instr::PopTop);
             }
             FBlockKind::FinallyTry { body } => {
-                self.stmts(body)?;
+                if preserve_tos {
+                    let hl = self.handler_len();
+                    self.push_fblock(FBlockKind::PopValue, hl);
+                }
+                let r = self.stmts(body);
+                if preserve_tos {
+                    self.pop_fblock();
+                }
+                r?;
+            }
+            FBlockKind::PopValue => {
+                if preserve_tos {
+                    self.emit(Instr::Swap(2));
+                }
+                self.emit(Instr::PopTop);
             }
             FBlockKind::FinallyEnd => {
                 if preserve_tos {
@@ -1194,21 +1227,23 @@ impl<'a> Compiler<'a> {
             match hd.name {
                 Some(name) => {
                     self.name_op(name.name, Ctx::Store, name.span)?;
-                    let hl2 = self.handler_len();
                     let (hc, hc_label) = self.new_handler();
                     self.push_handler(hc);
                     self.push_fblock(
                         FBlockKind::HandlerCleanup {
                             name: Some(name.name),
                         },
-                        hl2,
+                        hl_cleanup,
                     );
                     self.stmts(&hd.body)?;
                     self.pop_fblock();
                     self.pop_handler();
+                    // leaving the handler: outside the cleanup handler
+                    self.pop_handler();
                     self.emit(Instr::PopExcept);
                     self.clear_name(name.name)?;
                     self.emit(Instr::Jump(end));
+                    self.push_handler(c);
                     // exception inside the handler body: [prev, exc2]
                     self.bind(hc_label);
                     self.clear_name(name.name)?;
@@ -1216,12 +1251,13 @@ impl<'a> Compiler<'a> {
                 }
                 None => {
                     self.emit(Instr::PopTop);
-                    let hl2 = self.handler_len();
-                    self.push_fblock(FBlockKind::HandlerCleanup { name: None }, hl2);
+                    self.push_fblock(FBlockKind::HandlerCleanup { name: None }, hl_cleanup);
                     self.stmts(&hd.body)?;
                     self.pop_fblock();
+                    self.pop_handler();
                     self.emit(Instr::PopExcept);
                     self.emit(Instr::Jump(end));
+                    self.push_handler(c);
                 }
             }
             self.bind(next);
@@ -1230,7 +1266,6 @@ impl<'a> Compiler<'a> {
         // no clause matched: [prev, exc]
         self.emit(Instr::Reraise);
         self.pop_handler();
-        let _ = hl_cleanup;
         self.bind(c_label);
         self.emit(Instr::Swap(2));
         self.emit(Instr::PopExcept);
@@ -1360,7 +1395,8 @@ impl<'a> Compiler<'a> {
         let mut n = 0;
         for (a, d) in args.kwonly.iter().zip(&args.kw_defaults) {
             if let Some(d) = d {
-                let name = self.s(a.name.name);
+                let m = self.mangle(a.name.name);
+                let name = self.s(m);
                 self.load_const(Constant::Str(name));
                 self.expr(d)?;
                 n += 1;
@@ -1458,6 +1494,7 @@ impl<'a> Compiler<'a> {
         let name = self.s(c.name.name);
         let first_line = self.lines.line_col(span.start).0;
         self.enter_unit(scope, name.clone(), first_line)?;
+        self.unit().private = Some(c.name.name);
         let r = self.class_body(c);
         if let Err(e) = r {
             self.units.pop();
@@ -1557,7 +1594,7 @@ impl<'a> Compiler<'a> {
         }
         let code = self.exit_unit()?;
         self.make_function(code, 0, e.span)?;
-        self.expr(&first.iter)?;
+        self.iter_expr(&first.iter)?;
         let l = self.set_loc(e.span);
         self.emit(Instr::GetIter);
         self.emit(Instr::Call(1));
@@ -1631,7 +1668,7 @@ impl<'a> Compiler<'a> {
         if index == 0 {
             self.emit(Instr::LoadFast(0));
         } else {
-            self.expr(&g.iter)?;
+            self.iter_expr(&g.iter)?;
             self.emit(Instr::GetIter);
         }
         self.bind(start);
@@ -1674,9 +1711,13 @@ impl<'a> Compiler<'a> {
                 self.bind(end);
             }
             ExprKind::BinOp { left, op, right } => {
-                self.expr(left)?;
-                self.expr(right)?;
-                self.emit(Instr::BinaryOp(*op));
+                if let Some(c) = fold(e) {
+                    self.load_const(c);
+                } else {
+                    self.expr(left)?;
+                    self.expr(right)?;
+                    self.emit(Instr::BinaryOp(*op));
+                }
             }
             ExprKind::UnaryOp { op, operand } => {
                 if let Some(c) = fold(e) {
@@ -1755,7 +1796,7 @@ impl<'a> Compiler<'a> {
             ExprKind::JoinedStr(parts) => self.joined_str(parts)?,
             ExprKind::Attribute { value, attr } => {
                 self.expr(value)?;
-                let i = self.name_index(attr.name);
+                let i = self.attr_index(attr.name);
                 self.emit(Instr::LoadAttr(i));
             }
             ExprKind::Subscript { value, slice } => {
@@ -1785,6 +1826,39 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
+    /// An iterated expression (`for` loops, comprehensions, the right of
+    /// `in`): a list display becomes a tuple, constant if it can be
+    /// (CPython's `fold_iter`), so no list is allocated.
+    fn iter_expr(&mut self, e: &'a Expr) -> CResult<()> {
+        match &e.kind {
+            ExprKind::List(items)
+                if !items.iter().any(|i| matches!(i.kind, ExprKind::Starred(_))) =>
+            {
+                let saved = self.set_loc(e.span);
+                let r = match fold_items(items) {
+                    Some(c) => {
+                        self.load_const(c);
+                        Ok(())
+                    }
+                    None => self.sequence_display(items, Seq::Tuple),
+                };
+                self.restore_loc(saved);
+                r
+            }
+            _ => self.expr(e),
+        }
+    }
+
+    /// The last operand of a comparison (`fold_compare`: after `in`/`not
+    /// in` it is iterated).
+    fn compare_last(&mut self, op: CmpOp, e: &'a Expr) -> CResult<()> {
+        if matches!(op, CmpOp::In | CmpOp::NotIn) {
+            self.iter_expr(e)
+        } else {
+            self.expr(e)
+        }
+    }
+
     fn check_yield(&self, span: Span) -> CResult<()> {
         if self.in_function() {
             Ok(())
@@ -1811,7 +1885,7 @@ impl<'a> Compiler<'a> {
         self.expr(left)?;
         let n = ops.len();
         if n == 1 {
-            self.expr(&comparators[0])?;
+            self.compare_last(ops[0], &comparators[0])?;
             self.emit(instr(ops[0]));
             return Ok(());
         }
@@ -1824,7 +1898,7 @@ impl<'a> Compiler<'a> {
             self.emit(instr(ops[i]));
             self.emit(Instr::JumpIfFalseOrPop(cleanup));
         }
-        self.expr(&comparators[n - 1])?;
+        self.compare_last(ops[n - 1], &comparators[n - 1])?;
         self.emit(instr(ops[n - 1]));
         self.emit(Instr::Jump(end));
         self.bind(cleanup);
@@ -1834,47 +1908,66 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
+    /// List, tuple and set displays: CPython 3.11's `starunpack_helper`,
+    /// whose instruction choice decides the container's allocation (and so
+    /// `sys.getsizeof`): more than two constants are loaded as one tuple
+    /// constant and extended into an empty list; more than
+    /// `STACK_USE_GUIDELINE` items are appended one by one; a starred item
+    /// switches to building by extend/append from that point.
     fn sequence_display(&mut self, items: &'a [Expr], kind: Seq) -> CResult<()> {
+        let n = items.len();
+        type Op = fn(u32) -> Instr;
+        let (build, add, extend): (Op, Op, Op) = match kind {
+            Seq::Set => (Instr::BuildSet, Instr::SetAdd, Instr::SetUpdate),
+            _ => (Instr::BuildList, Instr::ListAppend, Instr::ListExtend),
+        };
+        let folded = if n > 2 && kind != Seq::Set {
+            fold_items(items)
+        } else {
+            None
+        };
+        if let Some(c) = folded {
+            if kind == Seq::Tuple {
+                self.load_const(c);
+            } else {
+                self.emit(build(0));
+                self.load_const(c);
+                self.emit(extend(1));
+            }
+            return Ok(());
+        }
         let has_star = items.iter().any(|i| matches!(i.kind, ExprKind::Starred(_)));
-        if !has_star {
+        let big = n > STACK_USE_GUIDELINE;
+        if !has_star && !big {
             for i in items {
                 self.expr(i)?;
             }
-            let n = items.len() as u32;
             self.emit(match kind {
-                Seq::List => Instr::BuildList(n),
-                Seq::Tuple => Instr::BuildTuple(n),
-                Seq::Set => Instr::BuildSet(n),
+                Seq::Tuple => Instr::BuildTuple(n as u32),
+                _ => build(n as u32),
             });
             return Ok(());
         }
-        // leading plain items, then extend/append
-        let lead = items
-            .iter()
-            .take_while(|i| !matches!(i.kind, ExprKind::Starred(_)))
-            .count();
-        for i in &items[..lead] {
-            self.expr(i)?;
+        let mut built = false;
+        if big {
+            self.emit(build(0));
+            built = true;
         }
-        self.emit(match kind {
-            Seq::Set => Instr::BuildSet(lead as u32),
-            _ => Instr::BuildList(lead as u32),
-        });
-        for i in &items[lead..] {
+        for (k, i) in items.iter().enumerate() {
             match &i.kind {
                 ExprKind::Starred(inner) => {
+                    if !built {
+                        self.emit(build(k as u32));
+                        built = true;
+                    }
                     self.expr(inner)?;
-                    self.emit(match kind {
-                        Seq::Set => Instr::SetUpdate(1),
-                        _ => Instr::ListExtend(1),
-                    });
+                    self.emit(extend(1));
                 }
                 _ => {
                     self.expr(i)?;
-                    self.emit(match kind {
-                        Seq::Set => Instr::SetAdd(1),
-                        _ => Instr::ListAppend(1),
-                    });
+                    if built {
+                        self.emit(add(1));
+                    }
                 }
             }
         }
@@ -1884,35 +1977,78 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
+    /// Dict displays: CPython 3.11's `compiler_dict`: runs of `key: value`
+    /// items are built with `BuildMap(n)` (more than 16 at a time: an empty
+    /// dict and `MapAdd`s), merged with `DictUpdate`, as are `**` items.
     fn dict_display(&mut self, keys: &'a [Option<Expr>], values: &'a [Expr]) -> CResult<()> {
-        let mut pending = 0u32;
-        let mut built = false;
-        for (k, v) in keys.iter().zip(values) {
-            match k {
-                Some(k) => {
-                    self.expr(k)?;
-                    self.expr(v)?;
-                    pending += 1;
-                }
-                None => {
-                    if pending > 0 || !built {
-                        self.emit(Instr::BuildMap(pending));
-                        if built {
-                            self.emit(Instr::DictUpdate(1));
-                        }
-                        built = true;
-                        pending = 0;
+        let n = values.len();
+        let mut have_dict = false;
+        let mut elements = 0usize;
+        for i in 0..n {
+            if let Some(None) = keys.get(i) {
+                if elements > 0 {
+                    self.subdict(keys, values, i - elements, i)?;
+                    if have_dict {
+                        self.emit(Instr::DictUpdate(1));
                     }
-                    self.expr(v)?;
+                    have_dict = true;
+                    elements = 0;
+                }
+                if !have_dict {
+                    self.emit(Instr::BuildMap(0));
+                    have_dict = true;
+                }
+                self.expr(&values[i])?;
+                self.emit(Instr::DictUpdate(1));
+            } else if elements * 2 > STACK_USE_GUIDELINE {
+                self.subdict(keys, values, i - elements, i + 1)?;
+                if have_dict {
                     self.emit(Instr::DictUpdate(1));
                 }
+                have_dict = true;
+                elements = 0;
+            } else {
+                elements += 1;
             }
         }
-        if pending > 0 || !built {
-            self.emit(Instr::BuildMap(pending));
-            if built {
+        if elements > 0 {
+            self.subdict(keys, values, n - elements, n)?;
+            if have_dict {
                 self.emit(Instr::DictUpdate(1));
             }
+            have_dict = true;
+        }
+        if !have_dict {
+            self.emit(Instr::BuildMap(0));
+        }
+        Ok(())
+    }
+
+    /// `keys[begin..end]: values[begin..end]` as one dict (CPython's
+    /// `compiler_subdict`; its `BUILD_CONST_KEY_MAP` allocates as
+    /// `BuildMap(n)` does).
+    fn subdict(
+        &mut self,
+        keys: &'a [Option<Expr>],
+        values: &'a [Expr],
+        begin: usize,
+        end: usize,
+    ) -> CResult<()> {
+        let big = (end - begin) * 2 > STACK_USE_GUIDELINE;
+        if big {
+            self.emit(Instr::BuildMap(0));
+        }
+        for (k, v) in keys.iter().zip(values).take(end).skip(begin) {
+            if let Some(k) = k {
+                self.expr(k)?;
+            }
+            self.expr(v)?;
+            if big {
+                self.emit(Instr::MapAdd(1));
+            }
+        }
+        if !big {
+            self.emit(Instr::BuildMap((end - begin) as u32));
         }
         Ok(())
     }
@@ -1928,7 +2064,7 @@ impl<'a> Compiler<'a> {
             && keywords.iter().all(|k| k.arg.is_some());
         if let (true, ExprKind::Attribute { value, attr }) = (simple, &func.kind) {
             self.expr(value)?;
-            let i = self.name_index(attr.name);
+            let i = self.attr_index(attr.name);
             let l = self.set_loc(func.span);
             self.emit(Instr::LoadMethod(i));
             self.restore_loc(l);

@@ -6,7 +6,7 @@
 //! comprehension/generator expression. A scope is found again by the span
 //! of the node that creates it ([`SymbolTable::scope_of`]).
 
-use std::collections::{HashMap, HashSet};
+use hashbrown::{HashMap, HashSet};
 
 use crate::syntax::ast::*;
 use crate::syntax::error::{SyntaxError, SyntaxErrorKind};
@@ -74,9 +74,10 @@ pub struct Scope {
     class_passthrough: Vec<Symbol>,
     /// Where each `nonlocal` name is declared (for the error position).
     nonlocal_spans: Vec<(Symbol, Span)>,
-    /// `co_varnames` (function-like scopes).
+    /// The parameters, the start of `co_varnames` (function-like scopes;
+    /// the code generator adds the other locals in order of first use).
     pub varnames: Vec<Symbol>,
-    /// `co_cellvars`, sorted by name (as CPython).
+    /// `co_cellvars`: parameters first, then by name (as CPython 3.11).
     pub cellvars: Vec<Symbol>,
     /// `co_freevars`, sorted by name.
     pub freevars: Vec<Symbol>,
@@ -167,8 +168,24 @@ struct Builder<'a> {
     class_sym: Symbol,
     super_sym: Symbol,
     dot0: Symbol,
+    /// The innermost enclosing class name (for private-name mangling).
+    private: Option<Symbol>,
     /// Comprehension kinds, for "'yield' inside list comprehension".
     comp_names: HashMap<ScopeId, &'static str>,
+}
+
+/// `_Py_Mangle`'s rule: the mangled form of `name` inside class `class`, or
+/// `None` when it is not mangled (not `__x`, a dunder, a dotted name, or a
+/// class name made only of underscores).
+pub fn mangled(class: &str, name: &str) -> Option<String> {
+    if !name.starts_with("__") || name.ends_with("__") || name.contains('.') {
+        return None;
+    }
+    let stripped = class.trim_start_matches('_');
+    if stripped.is_empty() {
+        return None;
+    }
+    Some(format!("_{stripped}{name}"))
 }
 
 /// Build and analyze the symbol tables of `module`. CPython's
@@ -193,6 +210,7 @@ pub fn build(
         super_sym,
         dot0,
         comp_names: HashMap::new(),
+        private: None,
     };
     for s in &module.body {
         b.stmt(s)?;
@@ -251,7 +269,20 @@ impl Builder<'_> {
         self.stack.pop();
     }
 
+    /// CPython's `_Py_Mangle`: inside a class, `__name` (not ending in
+    /// `__`) becomes `_Class__name`.
+    fn mangle(&mut self, name: Symbol) -> Symbol {
+        let Some(class) = self.private else {
+            return name;
+        };
+        match mangled(self.interner.resolve(class), self.interner.resolve(name)) {
+            Some(m) => self.interner.intern(&m),
+            None => name,
+        }
+    }
+
     fn def(&mut self, name: Symbol, flag: u8) {
+        let name = self.mangle(name);
         self.cur().add(name, flag);
     }
 
@@ -282,7 +313,8 @@ impl Builder<'_> {
             }
             StmtKind::AnnAssign { target, value } => {
                 if let ExprKind::Name(n) = target.kind {
-                    let cur = self.cur().flags(n);
+                    let m = self.mangle(n);
+                    let cur = self.cur().flags(m);
                     if cur & (DEF_GLOBAL | DEF_NONLOCAL) != 0 {
                         let which = if cur & DEF_GLOBAL != 0 {
                             "global"
@@ -330,9 +362,11 @@ impl Builder<'_> {
                 }
                 self.def(c.name.name, DEF_LOCAL);
                 self.push_scope(ScopeKind::Class, s.span);
-                self.stmts(&c.body)?;
+                let outer = self.private.replace(c.name.name);
+                let r = self.stmts(&c.body);
+                self.private = outer;
                 self.pop_scope();
-                Ok(())
+                r
             }
             StmtKind::Return(v) => {
                 if let Some(v) = v {
@@ -427,8 +461,9 @@ impl Builder<'_> {
             }
             StmtKind::Global(names) => {
                 for n in names {
-                    let cur = self.cur().flags(n.name);
-                    let name = self.interner.resolve(n.name).to_owned();
+                    let m = self.mangle(n.name);
+                    let cur = self.cur().flags(m);
+                    let name = self.interner.resolve(m).to_owned();
                     if cur & DEF_NONLOCAL != 0 {
                         return Err(
                             self.err(format!("name '{name}' is nonlocal and global"), s.span)
@@ -458,8 +493,9 @@ impl Builder<'_> {
                     ));
                 }
                 for n in names {
-                    let cur = self.cur().flags(n.name);
-                    let name = self.interner.resolve(n.name).to_owned();
+                    let m = self.mangle(n.name);
+                    let cur = self.cur().flags(m);
+                    let name = self.interner.resolve(m).to_owned();
                     if cur & DEF_GLOBAL != 0 {
                         return Err(
                             self.err(format!("name '{name}' is nonlocal and global"), s.span)
@@ -478,7 +514,7 @@ impl Builder<'_> {
                         return Err(self.err(msg, s.span));
                     }
                     self.def(n.name, DEF_NONLOCAL);
-                    self.cur().nonlocal_spans.push((n.name, s.span));
+                    self.cur().nonlocal_spans.push((m, s.span));
                 }
                 Ok(())
             }
@@ -504,7 +540,8 @@ impl Builder<'_> {
             .chain(a.vararg.iter())
             .chain(a.kwarg.iter());
         for p in all {
-            if self.cur().flags(p.name.name) & DEF_PARAM != 0 {
+            let m = self.mangle(p.name.name);
+            if self.cur().flags(m) & DEF_PARAM != 0 {
                 return Err(self.err(
                     format!(
                         "duplicate argument '{}' in function definition",
@@ -514,7 +551,7 @@ impl Builder<'_> {
                 ));
             }
             self.def(p.name.name, DEF_PARAM);
-            self.cur().params.push(p.name.name);
+            self.cur().params.push(m);
         }
         Ok(())
     }
@@ -619,7 +656,11 @@ impl Builder<'_> {
             }
             ExprKind::JoinedStr(parts) => self.fparts(parts),
             ExprKind::Constant(_) => Ok(()),
-            ExprKind::Attribute { value, .. } => self.expr(value),
+            ExprKind::Attribute { value, attr } => {
+                // intern the mangled attribute name for the code generator
+                self.mangle(attr.name);
+                self.expr(value)
+            }
             ExprKind::Subscript { value, slice } => {
                 self.expr(value)?;
                 self.expr(slice)
@@ -833,7 +874,20 @@ fn finish(table: &mut SymbolTable, interner: &Interner, class_sym: Symbol) {
         if scope.needs_class_cell {
             cells.push(class_sym);
         }
-        cells.sort_by(|a, b| interner.resolve(*a).cmp(interner.resolve(*b)));
+        // CPython 3.11's localsplus order: cells that are parameters first,
+        // in parameter order, then the others by name
+        let param_pos = |n: &Symbol| {
+            scope
+                .params
+                .iter()
+                .position(|p| p == n)
+                .unwrap_or(usize::MAX)
+        };
+        cells.sort_by(|a, b| {
+            param_pos(a)
+                .cmp(&param_pos(b))
+                .then_with(|| interner.resolve(*a).cmp(interner.resolve(*b)))
+        });
         cells.dedup();
         let mut frees: Vec<Symbol> = scope
             .resolved
@@ -845,13 +899,8 @@ fn finish(table: &mut SymbolTable, interner: &Interner, class_sym: Symbol) {
         frees.sort_by(|a, b| interner.resolve(*a).cmp(interner.resolve(*b)));
         frees.dedup();
         if scope.is_function_like() {
-            let mut vars = scope.params.clone();
-            for &(n, _) in &scope.symbols {
-                if scope.resolved.get(&n) == Some(&NameScope::Local) && !vars.contains(&n) {
-                    vars.push(n);
-                }
-            }
-            scope.varnames = vars;
+            // the code generator appends the other locals as it uses them
+            scope.varnames = scope.params.clone();
         }
         scope.cellvars = cells;
         scope.freevars = frees;

@@ -29,7 +29,7 @@ pub struct Entry {
 }
 
 /// A dict's keys table.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Dict {
     indices: Vec<i32>,
     /// Dense entries in insertion order (deleted ones have `key == None`).
@@ -86,12 +86,21 @@ fn usable_fraction(size: usize) -> usize {
     (size << 1) / 3
 }
 
+impl Default for Dict {
+    fn default() -> Self {
+        Dict::new()
+    }
+}
+
 impl Dict {
     /// An empty dict (CPython's shared `Py_EMPTY_KEYS`: no table).
     pub fn new() -> Self {
         Dict {
+            indices: Vec::new(),
+            entries: Vec::new(),
+            used: 0,
+            usable: 0,
             all_str: true,
-            ..Default::default()
         }
     }
 
@@ -102,6 +111,11 @@ impl Dict {
             d.resize_to(log2_keysize((n * 3).div_ceil(2)));
         }
         d
+    }
+
+    /// Whether every key is a str (CPython's unicode-keys table).
+    pub fn is_str_keyed(&self) -> bool {
+        self.all_str
     }
 
     /// Number of live items.

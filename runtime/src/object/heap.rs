@@ -1,13 +1,15 @@
-//! The object store: slots with generations, reference counts, and the
-//! allocator every object block and container buffer comes from.
+//! The object store: `refcount::Store` (generational handles, counts, the
+//! drain queue) holding [`Obj`]s, plus the allocator every object block and
+//! container buffer comes from, with the memory ceiling.
 //!
-//! The heap only counts; deciding what happens when a count reaches zero
-//! (`__del__`, releasing referents depth-first like CPython's deallocators)
-//! is the VM's job (`vm::dealloc`), as it may run Python code.
+//! The heap only counts; what happens when a count reaches zero (`__del__`,
+//! then freeing in CPython's order through the store's zero queue) is the
+//! VM's job (`vm::dealloc`), as it may run Python code.
 
 use std::alloc::Layout as AllocLayout;
 
 use alloc_pool::{Block, PyAllocator};
+use refcount::{Decref, Store, ZeroMark};
 
 use super::{Kind, Obj, ObjRef, flags};
 
@@ -15,18 +17,10 @@ use super::{Kind, Obj, ObjRef, flags};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OutOfMemory;
 
-#[derive(Debug)]
-struct Slot {
-    generation: u32,
-    obj: Option<Obj>,
-}
-
 /// All objects of one interpreter.
 pub struct Heap {
-    slots: Vec<Slot>,
-    free: Vec<u32>,
+    store: Store<Obj>,
     alloc: Box<dyn PyAllocator>,
-    live: usize,
     bytes: u64,
     limit: Option<u64>,
     dead: Obj,
@@ -35,7 +29,7 @@ pub struct Heap {
 impl std::fmt::Debug for Heap {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Heap")
-            .field("live", &self.live)
+            .field("live", &self.store.len())
             .field("bytes", &self.bytes)
             .finish()
     }
@@ -45,15 +39,13 @@ impl Heap {
     /// A heap over `alloc`, refusing allocations past `limit` bytes.
     pub fn new(alloc: Box<dyn PyAllocator>, limit: Option<u64>) -> Self {
         Heap {
-            slots: Vec::with_capacity(1024),
-            free: Vec::new(),
+            store: Store::new(),
             alloc,
-            live: 0,
             bytes: 0,
             limit,
             dead: Obj {
-                rc: 0,
                 flags: flags::IMMORTAL,
+                gc: cyclegc::GcHeader::UNTRACKED,
                 block: None,
                 kind: Kind::Dead,
             },
@@ -67,7 +59,20 @@ impl Heap {
 
     /// Objects alive.
     pub fn live(&self) -> usize {
-        self.live
+        self.store.len()
+    }
+
+    /// Bytes currently allocated through this heap.
+    pub fn bytes_in_use(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Bytes the ceiling still allows.
+    pub fn remaining(&self) -> u64 {
+        match self.limit {
+            Some(l) => l.saturating_sub(self.bytes),
+            None => u64::MAX / 2,
+        }
     }
 
     /// Allocate a raw block of `size` bytes (a container buffer).
@@ -104,6 +109,7 @@ impl Heap {
         if let Some(limit) = self.limit
             && (self.bytes - old).saturating_add(size as u64) > limit
         {
+            self.free_block(block);
             return Err(OutOfMemory);
         }
         match self.alloc.realloc(block, size) {
@@ -112,7 +118,6 @@ impl Heap {
                 Ok(Some(b))
             }
             Err(e) => {
-                // The old block is intact; keep it rather than leak it.
                 self.free_block(e.block);
                 Err(OutOfMemory)
             }
@@ -131,78 +136,48 @@ impl Heap {
         let block = match self.alloc_block(size) {
             Ok(b) => b,
             Err(e) => {
-                // The contents may own buffers; release them.
                 self.release_kind_buffers(kind);
                 return Err(e);
             }
         };
-        Ok(self.insert(Obj {
-            rc: 1,
+        Ok(ObjRef(self.store.insert(Obj {
             flags: 0,
+            gc: cyclegc::GcHeader::UNTRACKED,
             block: Some(block),
             kind,
-        }))
+        })))
     }
 
     fn release_kind_buffers(&mut self, kind: Kind) {
-        match kind {
-            Kind::List(l) => {
-                if let Some(b) = l.buf {
-                    self.free_block(b)
-                }
-            }
-            Kind::Dict(d) => {
-                if let Some(b) = d.buf {
-                    self.free_block(b)
-                }
-            }
-            Kind::Set(s) | Kind::FrozenSet(s) => {
-                if let Some(b) = s.buf {
-                    self.free_block(b)
-                }
-            }
-            _ => {}
+        let b = match kind {
+            Kind::List(l) => l.buf,
+            Kind::Dict(d) => d.buf,
+            Kind::Set(s) | Kind::FrozenSet(s) => s.buf,
+            _ => None,
+        };
+        if let Some(b) = b {
+            self.free_block(b);
         }
     }
 
-    fn insert(&mut self, obj: Obj) -> ObjRef {
-        self.live += 1;
-        if let Some(idx) = self.free.pop()
-            && let Some(slot) = self.slots.get_mut(idx as usize)
-        {
-            slot.obj = Some(obj);
-            return ObjRef::from_raw(idx, slot.generation);
+    /// Make `r` immortal (never counted, never freed before teardown).
+    pub fn make_immortal(&mut self, r: ObjRef) {
+        let _ = self.store.make_immortal(r.0);
+        if let Ok(o) = self.store.get_mut(r.0) {
+            o.flags |= flags::IMMORTAL;
         }
-        let idx = self.slots.len() as u32;
-        self.slots.push(Slot {
-            generation: 0,
-            obj: Some(obj),
-        });
-        ObjRef::from_raw(idx, 0)
     }
 
     /// The object behind `r` (a dead placeholder for a stale handle).
     #[inline]
     pub fn get(&self, r: ObjRef) -> &Obj {
-        match self.slots.get(r.index() as usize) {
-            Some(Slot {
-                generation,
-                obj: Some(o),
-            }) if *generation == r.generation() => o,
-            _ => &self.dead,
-        }
+        self.store.get(r.0).unwrap_or(&self.dead)
     }
 
     /// Mutable access; `None` for a stale handle.
     #[inline]
     pub fn get_mut(&mut self, r: ObjRef) -> Option<&mut Obj> {
-        match self.slots.get_mut(r.index() as usize) {
-            Some(Slot {
-                generation,
-                obj: Some(o),
-            }) if *generation == r.generation() => Some(o),
-            _ => None,
-        }
+        self.store.get_mut(r.0).ok()
     }
 
     /// The object's contents.
@@ -213,31 +188,45 @@ impl Heap {
 
     /// Whether `r` names a live object.
     pub fn is_live(&self, r: ObjRef) -> bool {
-        !matches!(self.get(r).kind, Kind::Dead)
+        self.store.contains(r.0)
+    }
+
+    /// `ob_refcnt` (`None` for immortal or stale handles).
+    pub fn refcount(&self, r: ObjRef) -> Option<usize> {
+        match self.store.is_immortal(r.0) {
+            Ok(false) => self.store.refcount(r.0).ok(),
+            _ => None,
+        }
+    }
+
+    /// `Py_SET_REFCNT`.
+    pub fn set_refcount(&mut self, r: ObjRef, n: usize) {
+        let _ = self.store.set_refcount(r.0, n);
     }
 
     /// `Py_INCREF`.
     #[inline]
     pub fn incref(&mut self, r: ObjRef) {
-        if let Some(o) = self.get_mut(r)
-            && o.flags & flags::IMMORTAL == 0
-        {
-            o.rc += 1;
-        }
+        let _ = self.store.incref(r.0);
     }
 
-    /// Decrement the count; returns true when it reached zero (the caller
-    /// then deallocates).
+    /// The zero queue's current top (see `refcount::Store::zero_mark`).
+    #[inline]
+    pub fn zero_mark(&self) -> ZeroMark {
+        self.store.zero_mark()
+    }
+
+    /// Decrement the count; true when it reached zero (the object is then
+    /// on the zero queue for the VM to drain).
     #[inline]
     pub fn decref_to_zero(&mut self, r: ObjRef) -> bool {
-        if let Some(o) = self.get_mut(r)
-            && o.flags & flags::IMMORTAL == 0
-            && o.rc > 0
-        {
-            o.rc -= 1;
-            return o.rc == 0;
-        }
-        false
+        matches!(self.store.decref(r.0), Ok(Decref::Zero))
+    }
+
+    /// The next object at zero above `mark`.
+    #[inline]
+    pub fn pop_zero_above(&mut self, mark: ZeroMark) -> Option<ObjRef> {
+        self.store.pop_zero_above(mark).map(ObjRef)
     }
 
     /// `id(obj)`: the block address.
@@ -245,16 +234,10 @@ impl Heap {
         self.get(r).block.as_ref().map_or(0, |b| b.addr())
     }
 
-    /// Remove the object from its slot, free its block, and hand back its contents.
-    pub fn remove(&mut self, r: ObjRef) -> Option<Kind> {
-        let slot = self.slots.get_mut(r.index() as usize)?;
-        if slot.generation != r.generation() {
-            return None;
-        }
-        let obj = slot.obj.take()?;
-        slot.generation = slot.generation.wrapping_add(1);
-        self.free.push(r.index());
-        self.live -= 1;
+    /// Free an object whose count is zero: its referents are released
+    /// through the zero queue, its block is freed, its contents returned.
+    pub fn free(&mut self, r: ObjRef) -> Option<Kind> {
+        let obj = self.store.free(r.0).ok()?;
         if let Some(b) = obj.block {
             self.free_block(b);
         }
@@ -263,19 +246,99 @@ impl Heap {
 
     /// Handles of every live object (teardown and leak checks).
     pub fn all_live(&self) -> Vec<ObjRef> {
-        self.slots
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| {
-                s.obj
-                    .as_ref()
-                    .map(|_| ObjRef::from_raw(i as u32, s.generation))
-            })
-            .collect()
+        self.store.iter().map(|(h, _)| ObjRef(h)).collect()
     }
 
     /// The allocator's statistics report.
     pub fn debug_stats(&self) -> String {
         self.alloc.debug_stats()
+    }
+}
+
+/// The heap as the cycle collector sees it (CPython's `tp_traverse` and
+/// GC header): the only way a collector reaches objects.
+impl cyclegc::Graph for Heap {
+    type Node = ObjRef;
+
+    fn refcount(&self, node: ObjRef) -> usize {
+        self.store.refcount(node.0).unwrap_or(0)
+    }
+
+    fn traverse<F: FnMut(ObjRef)>(&self, node: ObjRef, mut visit: F) {
+        match &self.get(node).kind {
+            Kind::List(l) => l.items.iter().copied().for_each(visit),
+            Kind::Tuple(t) => t.iter().copied().for_each(visit),
+            Kind::Dict(d) => {
+                // dict_traverse: a str-keyed table visits values only.
+                let str_keys = d.table.is_str_keyed();
+                for (_, k, v) in d.table.iter() {
+                    visit(v);
+                    if !str_keys {
+                        visit(k);
+                    }
+                }
+            }
+            Kind::Instance(i) if i.exc.is_none() => {
+                i.attrs.items.iter().for_each(|(_, v)| visit(*v));
+                visit(i.class);
+            }
+            k => {
+                let mut v = Vec::new();
+                k.referents(&mut v);
+                for r in v {
+                    visit(r);
+                }
+            }
+        }
+    }
+
+    fn gc_header(&self, node: ObjRef) -> cyclegc::GcHeader {
+        self.get(node).gc
+    }
+
+    fn set_gc_header(&mut self, node: ObjRef, header: cyclegc::GcHeader) {
+        if let Some(o) = self.get_mut(node) {
+            o.gc = header;
+            if header.is_finalized() {
+                o.flags |= flags::FINALIZED;
+            }
+        }
+    }
+
+    fn is_gc(&self, node: ObjRef) -> bool {
+        self.get(node).kind.is_gc()
+    }
+
+    fn has_finalizer(&self, node: ObjRef) -> bool {
+        match &self.get(node).kind {
+            Kind::Instance(i) => {
+                matches!(&self.get(i.class).kind, Kind::Class(c) if c.slots.has_del)
+            }
+            Kind::Generator(g) => g.frame.as_ref().is_some_and(|f| f.ip > 0),
+            _ => false,
+        }
+    }
+
+    fn untrack_kind(&self, node: ObjRef) -> cyclegc::UntrackKind {
+        match &self.get(node).kind {
+            Kind::Tuple(_) => cyclegc::UntrackKind::Tuple,
+            Kind::Dict(_) => cyclegc::UntrackKind::Dict,
+            _ => cyclegc::UntrackKind::Never,
+        }
+    }
+
+    fn type_name(&self, node: ObjRef) -> String {
+        let o = self.get(node);
+        match &o.kind {
+            Kind::Instance(i) => match &self.get(i.class).kind {
+                Kind::Class(c) => c.name.clone(),
+                _ => "object".into(),
+            },
+            k => super::kind_type_name(k).to_string(),
+        }
+    }
+
+    fn address(&self, node: ObjRef) -> usize {
+        self.addr(node)
     }
 }

@@ -25,25 +25,16 @@ pub use set::SetTable;
 use crate::vm::code::Code;
 use crate::vm::frame::Frame;
 
-/// A handle to an object in the [`Heap`]: slot index plus generation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ObjRef {
-    idx: u32,
-    generation: u32,
-}
+/// A handle to an object in the [`Heap`]: `refcount`'s generational
+/// handle (a stale handle reads as a dead object, never as another object).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjRef(pub refcount::Handle);
 
 impl ObjRef {
-    /// Build a handle from its parts (tests and tables).
-    pub const fn from_raw(idx: u32, generation: u32) -> Self {
-        ObjRef { idx, generation }
-    }
-    /// The slot index.
-    pub fn index(self) -> u32 {
-        self.idx
-    }
-    /// The slot generation.
-    pub fn generation(self) -> u32 {
-        self.generation
+    /// Build a handle from raw parts (tests and tables): slot index and version.
+    pub fn from_raw(idx: u32, version: u32) -> Self {
+        let ffi = (u64::from(version | 1) << 32) | u64::from(idx);
+        ObjRef(refcount::Handle::from(slotmap::KeyData::from_ffi(ffi)))
     }
 }
 
@@ -350,8 +341,11 @@ pub struct ExcState {
     pub context: Option<ObjRef>,
     /// `__suppress_context__`.
     pub suppress_context: bool,
-    /// Traceback entries, innermost last: (filename, line, function name).
+    /// Traceback entries, innermost first: (filename, line, function name).
     pub traceback: Vec<TraceEntry>,
+    /// The frames the exception unwound, kept alive as CPython's traceback
+    /// objects keep them (their locals die with the exception).
+    pub frames: Vec<Box<Frame>>,
 }
 
 /// One traceback line.
@@ -402,9 +396,9 @@ pub enum Kind {
     Bytes(Box<[u8]>),
     Tuple(Box<[ObjRef]>),
     List(List),
-    Dict(DictObj),
-    Set(SetObj),
-    FrozenSet(SetObj),
+    Dict(Box<DictObj>),
+    Set(Box<SetObj>),
+    FrozenSet(Box<SetObj>),
     Range {
         start: ObjRef,
         stop: ObjRef,
@@ -484,6 +478,9 @@ impl Kind {
                     out.extend(e.args);
                     out.extend(e.cause);
                     out.extend(e.context);
+                    for f in &e.frames {
+                        f.referents(out);
+                    }
                 }
                 out.push(i.class);
             }
@@ -555,21 +552,94 @@ pub mod flags {
     pub const IMMORTAL: u8 = 1;
     /// `__del__` has run (PEP 442's FINALIZED bit).
     pub const FINALIZED: u8 = 2;
-    /// Tracked by the cycle collector.
-    pub const TRACKED: u8 = 4;
     /// Interned str.
     pub const INTERNED: u8 = 8;
+    /// Some weak reference points here: the weakref hook runs when it dies.
+    pub const WEAKLY_REFERENCED: u8 = 16;
 }
 
-/// One object: reference count, flags, its allocator block and contents.
+/// One object: flags, its allocator block and contents (the reference
+/// count lives in the `refcount` store's slot).
 #[derive(Debug)]
 pub struct Obj {
-    /// `ob_refcnt`.
-    pub rc: u32,
     /// [`flags`] bits.
     pub flags: u8,
+    /// The cycle collector's per-object header (tracked slot, FINALIZED).
+    pub gc: cyclegc::GcHeader,
     /// The object's block (`id()` is its address).
     pub block: Option<Block>,
     /// Contents.
     pub kind: Kind,
+}
+
+impl refcount::Trace for Obj {
+    fn trace(&self, visit: &mut dyn FnMut(refcount::Handle)) {
+        // The common containers are visited without collecting first.
+        match &self.kind {
+            Kind::List(l) => l.items.iter().rev().for_each(|r| visit(r.0)),
+            Kind::Tuple(t) => t.iter().rev().for_each(|r| visit(r.0)),
+            Kind::Instance(i) => {
+                if i.exc.is_none() {
+                    i.attrs.items.iter().for_each(|(_, v)| visit(v.0));
+                    visit(i.class.0);
+                } else {
+                    let mut v = Vec::new();
+                    self.kind.referents(&mut v);
+                    v.into_iter().for_each(|r| visit(r.0));
+                }
+            }
+            Kind::None
+            | Kind::NotImplemented
+            | Kind::Ellipsis
+            | Kind::Bool(_)
+            | Kind::Int(_)
+            | Kind::BigInt(_)
+            | Kind::Float(_)
+            | Kind::Str(_)
+            | Kind::Bytes(_)
+            | Kind::Dead => {}
+            k => {
+                let mut v = Vec::new();
+                k.referents(&mut v);
+                v.into_iter().for_each(|r| visit(r.0));
+            }
+        }
+    }
+}
+
+/// The type name of a built-in kind (for the collector's debug output).
+pub fn kind_type_name(k: &Kind) -> &'static str {
+    match k {
+        Kind::None => "NoneType",
+        Kind::NotImplemented => "NotImplementedType",
+        Kind::Ellipsis => "ellipsis",
+        Kind::Bool(_) => "bool",
+        Kind::Int(_) | Kind::BigInt(_) => "int",
+        Kind::Float(_) => "float",
+        Kind::Str(_) => "str",
+        Kind::Bytes(_) => "bytes",
+        Kind::Tuple(_) => "tuple",
+        Kind::List(_) => "list",
+        Kind::Dict(_) => "dict",
+        Kind::Set(_) => "set",
+        Kind::FrozenSet(_) => "frozenset",
+        Kind::Range { .. } => "range",
+        Kind::Slice { .. } => "slice",
+        Kind::Function(_) => "function",
+        Kind::Builtin(_) => "builtin_function_or_method",
+        Kind::Method { .. } => "method",
+        Kind::Class(_) => "type",
+        Kind::Instance(_) => "object",
+        Kind::Cell(_) => "cell",
+        Kind::Code(_) => "code",
+        Kind::Module(_) => "module",
+        Kind::Generator(_) => "generator",
+        Kind::Iter(_) => "iterator",
+        Kind::DictViewObj { .. } => "dict_view",
+        Kind::StaticMethod(_) => "staticmethod",
+        Kind::ClassMethod(_) => "classmethod",
+        Kind::Property { .. } => "property",
+        Kind::Super { .. } => "super",
+        Kind::Dead => "freed",
+    }
 }

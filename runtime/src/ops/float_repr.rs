@@ -10,6 +10,12 @@
 
 use std::fmt::Write;
 
+/// Digits past this many are all zeros for every float (an `f64` has at
+/// most 767 significant decimal digits and 1074 fractional ones), and
+/// Rust's formatter refuses precisions above `u16::MAX`: longer requests
+/// are padded with zeros by hand.
+const MAX_EXACT_DIGITS: usize = 1100;
+
 /// Which conversion to apply (the format code of `PyOS_double_to_string`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FloatStyle {
@@ -73,15 +79,19 @@ pub fn format_float_abs(out: &mut String, x: f64, style: FloatStyle, flags: Floa
     }
     match style {
         FloatStyle::Fixed(precision) => {
-            let _ = write!(out, "{x:.precision$}");
+            let exact = precision.min(MAX_EXACT_DIGITS);
+            let _ = write!(out, "{x:.exact$}");
+            out.extend(std::iter::repeat_n('0', precision - exact));
             if precision == 0 && flags.alternate {
                 out.push('.');
             }
         }
         FloatStyle::Exponent(precision) => {
-            let text = format!("{x:.precision$e}");
+            let exact = precision.min(MAX_EXACT_DIGITS);
+            let text = format!("{x:.exact$e}");
             let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
             out.push_str(mantissa);
+            out.extend(std::iter::repeat_n('0', precision - exact));
             if precision == 0 && flags.alternate {
                 out.push('.');
             }
@@ -93,7 +103,7 @@ pub fn format_float_abs(out: &mut String, x: f64, style: FloatStyle, flags: Floa
         }
         FloatStyle::General(precision) => {
             let precision = precision.max(1);
-            let (digits, decpt) = rounded_digits(x, precision);
+            let (digits, decpt) = rounded_digits(x, precision.min(MAX_EXACT_DIGITS));
             layout(out, &digits, decpt, 'g', precision, flags);
         }
     }
@@ -320,6 +330,25 @@ mod tests {
         assert_eq!(fmt(f64::INFINITY, FloatStyle::Fixed(2), flags), "INF");
         assert_eq!(fmt(f64::NAN, FloatStyle::General(2), flags), "NAN");
         assert_eq!(fmt(1e-5, FloatStyle::General(6), flags), "1E-05");
+    }
+
+    #[test]
+    fn huge_precisions_pad_with_zeros() {
+        let f = fmt(0.5, FloatStyle::Fixed(70_000), FloatFlags::default());
+        assert_eq!(f.len(), 70_002);
+        assert!(f.starts_with("0.5000") && f.ends_with('0'));
+        let e = fmt(0.5, FloatStyle::Exponent(70_000), FloatFlags::default());
+        assert!(e.starts_with("5.000") && e.ends_with("e-01") && e.len() == 70_006);
+        let alt = FloatFlags {
+            alternate: true,
+            ..FloatFlags::default()
+        };
+        let g = fmt(0.5, FloatStyle::General(70_000), alt);
+        assert_eq!(g.len(), 70_002);
+        assert_eq!(
+            fmt(0.1, FloatStyle::General(70_000), FloatFlags::default()),
+            "0.1000000000000000055511151231257827021181583404541015625"
+        );
     }
 
     proptest! {

@@ -358,6 +358,11 @@ fn format_int_internal(value: &BigInt, spec: &FormatSpec, ty: char) -> OpResult<
                 "Alternate form (#) not allowed with integer format specifier 'c'",
             ));
         }
+        if value.to_i64().is_none() {
+            return Err(OpError::Overflow(
+                "Python int too large to convert to C long",
+            ));
+        }
         let ch = value
             .to_u32()
             .and_then(char::from_u32)

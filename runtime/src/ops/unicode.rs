@@ -2,6 +2,10 @@
 //! them (`Objects/unicodectype.c`, Unicode 14.0.0), over the tables that
 //! `gen_unicode_db.py` generates into `unicode_db.rs`.
 //!
+//! `unicode_db.rs` is generated (`python3 runtime/src/ops/gen_unicode_db.py >
+//! runtime/src/ops/unicode_db.rs`, with CPython 3.11) and left alone by
+//! rustfmt, so regenerating it gives the committed file byte for byte.
+//!
 //! ASCII takes a fast path everywhere; other characters cost one binary
 //! search over a few hundred ranges.
 

@@ -11,7 +11,7 @@
 //! `parser::MAX_NESTING` levels, so every recursive
 //! walk of the tree (the symbol table, the compiler, `Drop`) is bounded.
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 
 use num_bigint::BigInt;
 

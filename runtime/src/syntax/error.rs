@@ -95,11 +95,17 @@ impl fmt::Display for SyntaxError {
                 writeln!(f, "    {body}")?;
                 if self.col > 0 {
                     let start = i64::from(self.col) - 1 - lead as i64;
-                    let mut end = if self.end_line == self.line && self.end_col > self.col {
-                        i64::from(self.end_col) - 1 - lead as i64
-                    } else {
-                        start + 1
-                    };
+                    // CPython prints one caret for indentation errors
+                    let indentation = matches!(
+                        self.kind,
+                        SyntaxErrorKind::IndentationError | SyntaxErrorKind::TabError
+                    );
+                    let mut end =
+                        if self.end_line == self.line && self.end_col > self.col && !indentation {
+                            i64::from(self.end_col) - 1 - lead as i64
+                        } else {
+                            start + 1
+                        };
                     // CPython prints no caret left of the text
                     if start < 0 {
                         return write!(f, "{}: {}", self.kind.name(), self.msg);

@@ -333,6 +333,12 @@ impl Lexer<'_> {
         self.bytes.get(self.pos + k).copied().unwrap_or(0)
     }
 
+    /// The line CPython's tokenizer is on at the end of input (a final
+    /// newline does not start a new line).
+    fn eof_line(&self) -> usize {
+        (self.line_number(self.bytes.len()) - usize::from(self.bytes.last() == Some(&b'\n'))).max(1)
+    }
+
     fn line_number(&self, p: usize) -> usize {
         self.bytes
             .get(..p)
@@ -502,7 +508,7 @@ impl Lexer<'_> {
                     .src
                     .get(self.pos..)
                     .and_then(|s| s.find('\n'))
-                    .map_or(self.bytes.len(), |p| self.pos + p + 1);
+                    .map_or(self.bytes.len(), |p| self.pos + p);
                 return Err(self.err(
                     SyntaxErrorKind::IndentationError,
                     "unindent does not match any outer indentation level",
@@ -582,13 +588,12 @@ impl Lexer<'_> {
                 let msg = if triple {
                     format!(
                         "unterminated triple-quoted string literal (detected at line {})",
-                        self.line_number(self.bytes.len())
-                            - usize::from(self.bytes.last() == Some(&b'\n'))
+                        self.eof_line()
                     )
                 } else {
                     format!(
                         "unterminated string literal (detected at line {})",
-                        self.line_number(p)
+                        self.eof_line()
                     )
                 };
                 return Err(self.syntax(msg, start, Some(start)));
@@ -635,7 +640,7 @@ impl Lexer<'_> {
                     *p += 1;
                 } else if at(*p) == b'_' {
                     if *p == s || !ok(at(*p + 1)) {
-                        return Err(*p + 1);
+                        return Err(*p);
                     }
                     *p += 1;
                 } else {
@@ -657,15 +662,16 @@ impl Lexer<'_> {
             let n = digits(&mut p, ok).map_err(|e| {
                 self.syntax(format!("invalid {name} literal"), e.min(b.len()), None)
             })?;
-            if n == 0 || at(p).is_ascii_digit() {
-                if n > 0 && name != "hexadecimal" {
-                    return Err(self.syntax(
-                        format!("invalid digit '{}' in {name} literal", at(p) as char),
-                        p + 1,
-                        None,
-                    ));
-                }
-                return Err(self.syntax(format!("invalid {name} literal"), p + 1, None));
+            if at(p).is_ascii_digit() && name != "hexadecimal" {
+                // CPython reports the offending digit
+                return Err(self.syntax(
+                    format!("invalid digit '{}' in {name} literal", at(p) as char),
+                    p,
+                    None,
+                ));
+            }
+            if n == 0 {
+                return Err(self.syntax(format!("invalid {name} literal"), p - 1, None));
             }
             self.pos = p;
             self.end_of_number(name)?;
@@ -686,16 +692,23 @@ impl Lexer<'_> {
             }
         }
         if matches!(at(p), b'e' | b'E') {
+            let e = p;
             p += 1;
-            if matches!(at(p), b'+' | b'-') {
+            let signed = matches!(at(p), b'+' | b'-');
+            if signed {
                 p += 1;
             }
             if !at(p).is_ascii_digit() {
-                return Err(self.syntax("invalid decimal literal", start, None));
+                if signed {
+                    return Err(self.syntax("invalid decimal literal", p - 1, None));
+                }
+                // `1else`: the number ends before the `e`
+                p = e;
+            } else {
+                is_float = true;
+                digits(&mut p, &|c: u8| c.is_ascii_digit())
+                    .map_err(|e| self.syntax("invalid decimal literal", e.min(b.len()), None))?;
             }
-            is_float = true;
-            digits(&mut p, &|c: u8| c.is_ascii_digit())
-                .map_err(|e| self.syntax("invalid decimal literal", e.min(b.len()), None))?;
         }
         if matches!(at(p), b'j' | b'J') {
             return Err(self.syntax(
@@ -738,7 +751,11 @@ impl Lexer<'_> {
                 return Ok(());
             }
         }
-        Err(self.syntax(format!("invalid {kind} literal"), self.pos, None))
+        Err(self.syntax(
+            format!("invalid {kind} literal"),
+            self.pos.saturating_sub(1),
+            None,
+        ))
     }
 
     fn operator(&mut self) -> Result<bool, SyntaxError> {

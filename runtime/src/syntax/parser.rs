@@ -38,6 +38,18 @@ pub fn parse_module(src: &str, filename: &str) -> Result<(Module, Interner), Syn
     Ok((Module { body }, interner))
 }
 
+/// Parse the input of `eval` (CPython's `eval_input`: one expression
+/// list, then only newlines).
+pub fn parse_expression(src: &str, filename: &str) -> Result<(Expr, Interner), SyntaxError> {
+    let toks = tokenize(src, filename);
+    let mut interner = Interner::new();
+    let e = {
+        let mut p = Parser::new(src, filename, &toks, &mut interner, 0);
+        p.eval_input()?
+    };
+    Ok((e, interner))
+}
+
 struct Parser<'a> {
     src: &'a str,
     filename: &'a str,
@@ -48,6 +60,9 @@ struct Parser<'a> {
     depth: usize,
     /// Nesting of f-string format specs (CPython allows 2 levels).
     fstring_depth: usize,
+    /// End of the string token being decoded: CPython 3.11 reports
+    /// f-string errors there.
+    fstring_tok_end: u32,
 }
 
 /// Context in which an expression is an assignment/deletion target.
@@ -147,6 +162,7 @@ impl<'a> Parser<'a> {
             interner,
             depth,
             fstring_depth: 0,
+            fstring_tok_end: 0,
         }
     }
 
@@ -338,6 +354,34 @@ impl<'a> Parser<'a> {
 
     fn unsupported(&self, what: &str, span: Span) -> SyntaxError {
         self.syntax_at(format!("{what} not supported by pymm"), span)
+    }
+
+    fn eval_input(&mut self) -> PResult<Expr> {
+        if matches!(
+            self.peek(),
+            Tok::Star | Tok::Yield | Tok::Indent | Tok::Newline
+        ) {
+            return Err(self.unexpected());
+        }
+        let start = self.tok().start;
+        let first = self.expression()?;
+        let e = if self.peek() == Tok::Comma {
+            let mut items = vec![first];
+            while self.eat(Tok::Comma) {
+                if matches!(self.peek(), Tok::Newline | Tok::EndMarker) {
+                    break;
+                }
+                items.push(self.expression()?);
+            }
+            Expr::new(ExprKind::Tuple(items), self.span_from(start))
+        } else {
+            first
+        };
+        while self.eat(Tok::Newline) {}
+        if self.peek() != Tok::EndMarker {
+            return Err(self.unexpected());
+        }
+        Ok(e)
     }
 
     // ----- statements -----
@@ -1174,7 +1218,13 @@ impl<'a> Parser<'a> {
     }
 
     fn unexpected_in_class_bases(&self, genexp: &Expr) -> SyntaxError {
-        self.syntax_at("invalid syntax", genexp.span)
+        // CPython points at the `for`
+        let f = self
+            .toks
+            .iter()
+            .find(|t| t.kind == Tok::For && t.start >= genexp.span.start)
+            .map_or(genexp.span, |t| Span::new(t.start, t.end));
+        self.syntax_at("invalid syntax", f)
     }
 
     /// A parameter list up to `close` (`)` for `def`, `:` for `lambda`).
@@ -1736,7 +1786,7 @@ impl<'a> Parser<'a> {
                     if seen_kwunpack {
                         return Err(self.syntax_at(
                             "iterable argument unpacking follows keyword argument unpacking",
-                            span,
+                            Span::new(t.start, t.end),
                         ));
                     }
                     if self.peek() == Tok::For {
@@ -1823,15 +1873,15 @@ impl<'a> Parser<'a> {
                         v
                     };
                     if !keywords.is_empty() {
-                        if seen_kwunpack {
-                            return Err(self.syntax_at(
-                                "positional argument follows keyword argument unpacking",
-                                v.span,
-                            ));
-                        }
-                        return Err(
-                            self.syntax_at("positional argument follows keyword argument", v.span)
-                        );
+                        // CPython points at the token after the argument
+                        let t = self.tok();
+                        let at = Span::new(t.start, t.end);
+                        let msg = if seen_kwunpack {
+                            "positional argument follows keyword argument unpacking"
+                        } else {
+                            "positional argument follows keyword argument"
+                        };
+                        return Err(self.syntax_at(msg, at));
                     }
                     args.push(v);
                 }
@@ -1972,7 +2022,7 @@ impl<'a> Parser<'a> {
         if self.peek() == Tok::Yield {
             let y = self.yield_expr()?;
             self.expect(Tok::RPar)?;
-            return Ok(Expr::new(y.kind, self.span_from(start)));
+            return Ok(y);
         }
         let first = self.star_expression()?;
         if self.peek() == Tok::ColonEqual {
@@ -2218,6 +2268,7 @@ impl<'a> Parser<'a> {
                 any_str = true;
                 if is_f {
                     any_f = true;
+                    self.fstring_tok_end = t.end;
                     self.fstring(body, body_off, raw, &mut parts)?;
                 } else {
                     let s = if raw {
@@ -2484,7 +2535,7 @@ impl<'a> Parser<'a> {
                     lit_start = i;
                 }
                 b'}' => {
-                    let p = off + i as u32 + 1;
+                    let p = self.fstring_tok_end;
                     return Err(self.error(
                         SyntaxErrorKind::SyntaxError,
                         "f-string: single '}' is not allowed",
@@ -2527,8 +2578,8 @@ impl<'a> Parser<'a> {
         raw: bool,
     ) -> PResult<(usize, Vec<FStringPart>)> {
         let b = body.as_bytes();
-        let err = |this: &Self, msg: &str, at: usize| {
-            let p = off + at as u32;
+        let err = |this: &Self, msg: &str, _at: usize| {
+            let p = this.fstring_tok_end;
             this.error(
                 SyntaxErrorKind::SyntaxError,
                 format!("f-string: {msg}"),

@@ -633,7 +633,10 @@ impl Vm {
         {
             return Ok(None);
         }
-        if matches!(self.kind(obj), Kind::Class(_) | Kind::Module(_)) {
+        if matches!(
+            self.kind(obj),
+            Kind::Class(_) | Kind::Module(_) | Kind::Super { .. }
+        ) {
             return Ok(None);
         }
         self.incref(d);

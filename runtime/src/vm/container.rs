@@ -71,7 +71,9 @@ impl Vm {
 
     /// Bytes the memory ceiling still allows (for early MemoryError on huge requests).
     pub fn heap_remaining(&self) -> u64 {
-        u64::MAX / 2
+        // Without a configured ceiling, no single request may exceed 1 TiB
+        // (what CPython's malloc would refuse on this machine anyway).
+        self.heap.remaining().min(1 << 40)
     }
 
     // ---- dict -----------------------------------------------------------
@@ -79,10 +81,10 @@ impl Vm {
     /// A dict presized for `n` items (`_PyDict_NewPresized`).
     pub fn new_dict_presized(&mut self, n: usize) -> PyResult<ObjRef> {
         let d = self.alloc(
-            Kind::Dict(DictObj {
+            Kind::Dict(Box::new(DictObj {
                 table: crate::object::Dict::with_capacity(n),
                 buf: None,
-            }),
+            })),
             sizes::DICT,
         )?;
         if let Err(e) = self.sync_buf(d) {
@@ -164,6 +166,7 @@ impl Vm {
     /// `d[key] = value` (borrowed arguments).
     pub fn dict_set(&mut self, d: ObjRef, key: ObjRef, value: ObjRef) -> PyResult<()> {
         let hash = self.hash(key)?;
+        self.dict_maintain_tracking(d, key, value);
         let ix = match self.dict_table(d).and_then(|t| t.find_identity(key, hash)) {
             Some(ix) => Some(ix),
             None => self.dict_find(d, key, hash)?,

@@ -8,49 +8,53 @@ use crate::object::{Kind, ObjRef, flags};
 use super::Vm;
 
 impl Vm {
-    /// Deallocate `r`, whose count just reached zero.
-    pub(crate) fn dealloc(&mut self, r: ObjRef) {
-        let mut pending: Vec<ObjRef> = Vec::new();
-        self.dealloc_one(r, &mut pending);
-        while let Some(c) = pending.pop() {
-            if self.heap.decref_to_zero(c) {
-                self.dealloc_one(c, &mut pending);
+    /// Drain the zero queue above `mark`: each object whose count reached
+    /// zero gets its `__del__` first (it may resurrect), then is freed; what
+    /// it owned is released through the same queue, depth-first in CPython's
+    /// `tp_dealloc` order, without recursion on the Rust stack.
+    pub(crate) fn drain_zeros(&mut self, mark: refcount::ZeroMark) {
+        while let Some(r) = self.heap.pop_zero_above(mark) {
+            if self.needs_finalizer(r) {
+                if let Some(o) = self.heap.get_mut(r) {
+                    o.flags |= flags::FINALIZED;
+                }
+                // subtype_dealloc: resurrect temporarily around the finalizer;
+                // the FINALIZED bit is set after it (PyObject_CallFinalizer).
+                self.heap.set_refcount(r, 1);
+                self.call_del(r);
+                if let Some(o) = self.heap.get_mut(r) {
+                    o.gc = o.gc.with_finalized();
+                }
+                // Dropping the temporary reference queues it again if nothing
+                // resurrected it; the next pop frees it.
+                self.heap.decref_to_zero(r);
+                continue;
+            }
+            if self.heap.get(r).flags & flags::WEAKLY_REFERENCED != 0
+                && let Some(h) = self.weakref_hooks
+            {
+                // PyObject_ClearWeakRefs: after the finalizer, before freeing.
+                (h.clear_on_dealloc)(self, r);
+                if self.heap.refcount(r).is_some_and(|n| n > 0) {
+                    continue;
+                }
+            }
+            let interned = self.heap.get(r).flags & flags::INTERNED != 0;
+            if interned && let Kind::Str(s) = self.kind(r) {
+                let text: std::rc::Rc<str> = std::rc::Rc::from(&*s.s);
+                if self.lookup_interned(&text) == Some(r) {
+                    self.forget_interned(&text);
+                }
+            }
+            if self.heap.get(r).kind.is_gc() {
+                // PyObject_GC_Del: untrack, and count0 -= 1.
+                self.gc.untrack(&mut self.heap, r);
+                self.gc.note_deallocation();
+            }
+            if let Some(kind) = self.heap.free(r) {
+                self.free_buffers(kind);
             }
         }
-    }
-
-    /// Run the finalizer if any, then free `r` and push its referents (in
-    /// release order: the first released is on top).
-    fn dealloc_one(&mut self, r: ObjRef, pending: &mut Vec<ObjRef>) {
-        if self.needs_finalizer(r) {
-            if let Some(o) = self.heap.get_mut(r) {
-                o.flags |= flags::FINALIZED;
-                o.rc = 1;
-            }
-            self.call_del(r);
-            let Some(o) = self.heap.get_mut(r) else {
-                return;
-            };
-            o.rc = o.rc.saturating_sub(1);
-            if o.rc > 0 {
-                // Resurrected by __del__.
-                return;
-            }
-        }
-        let interned = self.heap.get(r).flags & flags::INTERNED != 0;
-        if interned && let Kind::Str(s) = self.kind(r) {
-            let text: std::rc::Rc<str> = std::rc::Rc::from(&*s.s);
-            if self.lookup_interned(&text) == Some(r) {
-                self.forget_interned(&text);
-            }
-        }
-        let Some(kind) = self.heap.remove(r) else {
-            return;
-        };
-        let start = pending.len();
-        kind.referents(pending);
-        pending[start..].reverse();
-        self.free_buffers(kind);
     }
 
     fn free_buffers(&mut self, kind: Kind) {
@@ -74,6 +78,8 @@ impl Vm {
         }
         match &o.kind {
             Kind::Instance(i) => self.class(i.class).is_some_and(|c| c.slots.has_del),
+            // _PyGen_Finalize: a suspended generator is closed.
+            Kind::Generator(g) => g.frame.as_ref().is_some_and(|f| f.ip > 0),
             _ => false,
         }
     }
@@ -81,6 +87,22 @@ impl Vm {
     /// Call `type(r).__del__(r)`; an exception is reported as CPython's
     /// `PyErr_WriteUnraisable` does and otherwise ignored.
     pub fn call_del(&mut self, r: ObjRef) {
+        if matches!(self.kind(r), Kind::Generator(_)) {
+            let saved_exc = self.exc_info.take();
+            let res = crate::builtins::close_generator(self, r);
+            self.exc_info = saved_exc;
+            match res {
+                Ok(v) => self.decref(v),
+                Err(super::PyErr::Exc(e)) => {
+                    let what = self.repr_string(r).unwrap_or_else(|_| "generator".into());
+                    self.write_err(&format!("Exception ignored in: {what}\n"));
+                    self.print_exception(e);
+                    self.decref(e);
+                }
+                Err(super::PyErr::Abort(a)) => self.abort = Some(a),
+            }
+            return;
+        }
         let cls = self.type_of(r);
         let Some(del) = self.lookup_in_mro(cls, self.n.del) else {
             return;
@@ -104,32 +126,69 @@ impl Vm {
 }
 
 impl Vm {
-    /// `tp_clear`: drop every reference `r` holds (the object stays, empty).
+    /// `tp_clear`: drop the references `r` holds that can form cycles,
+    /// keeping its type (a cleared list is an empty list, an instance
+    /// loses its attributes). Tuples and strings hold nothing clearable.
     pub fn clear_refs(&mut self, r: ObjRef) {
+        let mut refs: Vec<ObjRef> = Vec::new();
+        let mut frame = None;
+        let mut bufs = Vec::new();
         let Some(o) = self.heap.get_mut(r) else {
             return;
         };
-        let empty = match &o.kind {
-            Kind::Tuple(_) => Kind::Tuple(Box::new([])),
-            Kind::Instance(i) => Kind::Instance(Box::new(crate::object::Instance {
-                class: i.class,
-                attrs: Default::default(),
-                exc: None,
-            })),
-            _ => Kind::Cell(None),
-        };
-        let keep_class = matches!(o.kind, Kind::Instance(_));
-        let old = std::mem::replace(&mut o.kind, empty);
-        let mut refs = Vec::new();
-        old.referents(&mut refs);
-        if keep_class {
-            // The class reference stays with the emptied instance.
-            if let Some(pos) = refs.iter().rposition(|_| true) {
-                refs.remove(pos);
+        match &mut o.kind {
+            Kind::List(l) => {
+                refs.extend(l.items.drain(..).rev());
+                l.allocated = 0;
+                bufs.extend(l.buf.take());
             }
+            Kind::Dict(d) => {
+                refs = d.table.take_all();
+                bufs.extend(d.buf.take());
+            }
+            Kind::Set(s) | Kind::FrozenSet(s) => {
+                refs = s.table.take_all();
+                bufs.extend(s.buf.take());
+            }
+            Kind::Instance(i) => {
+                refs.extend(i.attrs.items.drain(..).map(|(_, v)| v));
+                if let Some(e) = i.exc.as_mut() {
+                    refs.extend(e.args.take());
+                    refs.extend(e.cause.take());
+                    refs.extend(e.context.take());
+                    for f in e.frames.drain(..) {
+                        f.referents(&mut refs);
+                    }
+                }
+            }
+            Kind::Function(f) => {
+                refs.append(&mut f.defaults);
+                refs.extend(f.kwdefaults.drain(..).map(|(_, v)| v));
+                refs.append(&mut f.closure);
+                refs.extend(f.attrs.items.drain(..).map(|(_, v)| v));
+            }
+            Kind::Class(c) => {
+                refs.extend(c.attrs.items.drain(..).map(|(_, v)| v));
+            }
+            Kind::Cell(c) => refs.extend(c.take()),
+            Kind::Generator(g) => frame = g.frame.take(),
+            Kind::Property { fget, fset, fdel } => {
+                refs.extend(fget.take());
+                refs.extend(fset.take());
+                refs.extend(fdel.take());
+            }
+            Kind::Iter(it) => {
+                let old = std::mem::replace(&mut **it, crate::object::IterKind::Exhausted);
+                Kind::Iter(Box::new(old)).referents(&mut refs);
+            }
+            _ => {}
         }
-        refs.reverse();
-        self.free_buffers(old);
+        for b in bufs {
+            self.heap.free_block(b);
+        }
+        if let Some(f) = frame {
+            self.release_frame(f);
+        }
         for c in refs {
             self.decref(c);
         }

@@ -132,7 +132,8 @@ impl Vm {
 
     /// Execute `frame` until it returns or yields (its own frame, not a callee's).
     pub fn eval(&mut self, frame: Box<Frame>) -> PyResult<FrameExit> {
-        self.enter().inspect_err(|_| {})?;
+        self.enter()?;
+        self.tm_push(&frame);
         let base = self.frames.len();
         let mut frame = frame;
         loop {
@@ -147,11 +148,13 @@ impl Vm {
                             Err(e) => return Err(e),
                         }
                     }
+                    self.tm_push(&new);
                     let caller = std::mem::replace(&mut frame, new);
                     self.frames.push(caller);
                 }
                 Ok(Flow::Return(v)) => {
                     self.depth -= 1;
+                    self.tm_pop();
                     if self.frames.len() == base {
                         self.release_frame(frame);
                         return Ok(FrameExit::Return(v));
@@ -167,6 +170,7 @@ impl Vm {
                 }
                 Ok(Flow::Yield(v)) => {
                     self.depth -= 1;
+                    self.tm_pop();
                     return Ok(FrameExit::Yield(v, frame));
                 }
                 Err(e) => {
@@ -197,6 +201,7 @@ impl Vm {
                 // Aborts unwind every frame without running handlers.
                 loop {
                     self.depth -= 1;
+                    self.tm_pop();
                     if self.frames.len() == base {
                         let f = std::mem::replace(frame, self.dummy_frame());
                         self.release_frame(f);
@@ -234,16 +239,55 @@ impl Vm {
                 return Ok(());
             }
             self.depth -= 1;
+            self.tm_pop();
             if self.frames.len() == base {
                 let f = std::mem::replace(frame, self.dummy_frame());
-                self.release_frame(f);
+                self.keep_frame_in_traceback(exc, f);
                 return Err(PyErr::Exc(exc));
             }
             let Some(caller) = self.frames.pop() else {
                 return Err(PyErr::Exc(exc));
             };
             let done = std::mem::replace(frame, caller);
-            self.release_frame(done);
+            self.keep_frame_in_traceback(exc, done);
+        }
+    }
+
+    /// A frame an exception propagated out of: its value stack is cleared,
+    /// its locals stay alive as long as the exception (CPython's traceback
+    /// holds the frame object).
+    fn keep_frame_in_traceback(&mut self, exc: ObjRef, mut f: Box<Frame>) {
+        let stack = std::mem::take(&mut f.stack);
+        for v in stack.into_iter().flatten() {
+            self.decref(v);
+        }
+        if f.code.co.kind == crate::compile::code::CodeKind::Module || f.is_generator {
+            self.release_frame(f);
+            return;
+        }
+        match self.exc_state_mut(exc) {
+            Some(st) => st.frames.push(f),
+            None => self.release_frame(f),
+        }
+    }
+
+    /// Mirror a frame activation on tracemalloc's frame stack.
+    #[inline]
+    fn tm_push(&self, f: &Frame) {
+        if self.trace_frames {
+            let line = f.code.co.line_of(f.ip as u32);
+            tracemalloc::frame_stack::push_frame(tracemalloc::Frame::new(
+                std::sync::Arc::clone(&f.code.co.filename),
+                line,
+            ));
+        }
+    }
+
+    /// Mirror a frame leaving the stack.
+    #[inline]
+    fn tm_pop(&self) {
+        if self.trace_frames {
+            tracemalloc::frame_stack::pop_frame();
         }
     }
 
@@ -278,6 +322,9 @@ impl Vm {
             f.lasti = ip;
             f.ip = ip + 1;
             self.steps += 1;
+            if self.trace_frames {
+                tracemalloc::frame_stack::set_lineno(code.co.line_of(ip as u32));
+            }
             if let Some(max) = self.limits.max_steps
                 && self.steps > max
             {
@@ -285,6 +332,9 @@ impl Vm {
             }
             if let Some(a) = self.abort.take() {
                 return Err(PyErr::Abort(a));
+            }
+            if self.gc_pending.is_some() {
+                self.run_pending_gc();
             }
             match instr {
                 Instr::Nop => {}
@@ -1065,9 +1115,10 @@ impl Vm {
         args: Vec<ObjRef>,
         kwnames: Option<ObjRef>,
     ) -> PyResult<Flow> {
-        let mut all = Vec::with_capacity(args.len() + 1);
-        all.extend(self_arg);
-        all.extend(args);
+        let mut all = args;
+        if let Some(s) = self_arg {
+            all.insert(0, s);
+        }
         let mut kwargs: Vec<(NameId, ObjRef)> = Vec::new();
         if let Some(kn) = kwnames {
             let names: Vec<ObjRef> = match self.kind(kn) {
@@ -1606,9 +1657,11 @@ impl Vm {
             return Err(e);
         }
         let base = self.frames.len();
+        self.tm_push(&frame);
         match self.unwind(&mut frame, PyErr::Exc(exc), base, false) {
             Ok(()) => {
                 self.depth -= 1;
+                self.tm_pop();
                 self.eval(frame)
             }
             Err(e) => {

@@ -13,10 +13,11 @@ pub mod container;
 pub mod dealloc;
 pub mod errors;
 pub mod eval;
-pub mod format;
 pub mod frame;
+pub mod gc;
 pub mod hash;
 pub mod number;
+pub mod ops_bridge;
 pub mod subscript;
 pub mod text;
 pub mod traceback;
@@ -28,9 +29,7 @@ use std::rc::Rc;
 use num_bigint::BigInt;
 use num_traits::ToPrimitive;
 
-use crate::object::{
-    Attrs, DictObj, Heap, Kind, List, NameId, Obj, ObjRef, SetObj, StrObj, flags, sizes,
-};
+use crate::object::{Attrs, Heap, Kind, List, NameId, Obj, ObjRef, StrObj, flags, sizes};
 
 pub use errors::{Abort, PyErr};
 pub use types::Types;
@@ -45,6 +44,23 @@ pub struct Limits {
     pub recursion_limit: u32,
     /// Instructions before the run is aborted.
     pub max_steps: Option<u64>,
+}
+
+/// Hooks through which the `weakref` module takes part in deallocation
+/// and collection (CPython's `PyObject_ClearWeakRefs` and
+/// `handle_weakrefs`). Installed by the module when it is first imported.
+#[derive(Clone, Copy, Debug)]
+pub struct WeakrefHooks {
+    /// An object flagged [`flags::WEAKLY_REFERENCED`] is being deallocated
+    /// by reference counting: after its `__del__`, before it is freed (it
+    /// is still readable, with count 0). Clear its weak references and run
+    /// their callbacks; must not resurrect it.
+    pub clear_on_dealloc: fn(&mut Vm, ObjRef),
+    /// The collector's `Step::HandleWeakrefs`: clear the weak references
+    /// to these garbage objects, run the callbacks of those that are not
+    /// garbage themselves; return how many weak reference objects the
+    /// callbacks freed.
+    pub handle_gc: fn(&mut Vm, &[ObjRef]) -> usize,
 }
 
 /// One interpreter.
@@ -84,6 +100,29 @@ pub struct Vm {
     pub builtins: ObjRef,
     /// Imported modules by name (`sys.modules`).
     pub modules: Vec<(String, ObjRef)>,
+    /// The cycle collector.
+    pub gc: Box<dyn cyclegc::Collector<Heap>>,
+    /// The `weakref` module's hooks (None until it is imported).
+    pub weakref_hooks: Option<WeakrefHooks>,
+    /// State owned by the `weakref` module.
+    pub weakref_state: Option<Box<dyn std::any::Any>>,
+    /// The tracemalloc tracer when `--tracer tracemalloc` (its allocator
+    /// decorator wraps the heap's allocator).
+    pub tracer: Option<std::sync::Arc<tracemalloc::Tracemalloc>>,
+    /// State owned by the `tracemalloc` module.
+    pub tracemalloc_state: Option<Box<dyn std::any::Any>>,
+    /// Whether frames are mirrored on tracemalloc's thread-local frame stack.
+    pub trace_frames: bool,
+    /// A collection the allocation counter asked for, run at the next
+    /// instruction boundary.
+    pub gc_pending: Option<usize>,
+    /// Whether the collector wants to hear about decrefs to non-zero
+    /// (trial deletion's candidate roots).
+    pub gc_note_decref: bool,
+    /// `gc.garbage`.
+    pub gc_garbage: ObjRef,
+    /// `gc.callbacks`.
+    pub gc_callbacks: ObjRef,
     /// The exception currently being handled (`sys.exc_info()`).
     pub exc_info: Option<ObjRef>,
     /// Preallocated `MemoryError` (raised without allocating).
@@ -115,8 +154,14 @@ impl std::fmt::Debug for Vm {
 
 impl Vm {
     /// A new interpreter over `heap`, with the built-in types and modules.
-    pub fn new(heap: Heap, interning_on: bool, limits: Limits) -> Result<Vm, String> {
-        let placeholder = ObjRef::from_raw(u32::MAX, u32::MAX);
+    pub fn new(
+        heap: Heap,
+        gc: Box<dyn cyclegc::Collector<Heap>>,
+        interning_on: bool,
+        limits: Limits,
+    ) -> Result<Vm, String> {
+        let gc_note_decref = gc.name() == "trial-deletion";
+        let placeholder = ObjRef::default();
         let mut vm = Vm {
             heap,
             name_strs: Vec::new(),
@@ -143,6 +188,16 @@ impl Vm {
             builtins: placeholder,
             modules: Vec::new(),
             exc_info: None,
+            gc,
+            weakref_hooks: None,
+            weakref_state: None,
+            tracer: None,
+            tracemalloc_state: None,
+            trace_frames: false,
+            gc_pending: None,
+            gc_note_decref,
+            gc_garbage: placeholder,
+            gc_callbacks: placeholder,
             memory_error: None,
             n: types::Names::placeholder(),
             finalizing: false,
@@ -164,9 +219,7 @@ impl Vm {
         size: usize,
     ) -> Result<ObjRef, crate::object::heap::OutOfMemory> {
         let r = self.heap.alloc(kind, size)?;
-        if let Some(o) = self.heap.get_mut(r) {
-            o.flags |= flags::IMMORTAL;
-        }
+        self.heap.make_immortal(r);
         Ok(r)
     }
 
@@ -188,6 +241,12 @@ impl Vm {
         self.n = types::Names::new(self);
         types::bootstrap_types(self)?;
         crate::builtins::install(self)?;
+        self.gc_garbage = self
+            .new_list(Vec::new())
+            .map_err(|_| crate::object::heap::OutOfMemory)?;
+        self.gc_callbacks = self
+            .new_list(Vec::new())
+            .map_err(|_| crate::object::heap::OutOfMemory)?;
         let me = self
             .new_exception_obj(self.t.memory_error, Vec::new())
             .map_err(|_| crate::object::heap::OutOfMemory)?;
@@ -207,8 +266,11 @@ impl Vm {
     /// runs first), and what it owned is released depth-first.
     #[inline]
     pub fn decref(&mut self, r: ObjRef) {
+        let mark = self.heap.zero_mark();
         if self.heap.decref_to_zero(r) {
-            self.dealloc(r);
+            self.drain_zeros(mark);
+        } else if self.gc_note_decref && self.heap.get(r).kind.is_gc() {
+            self.gc.note_decref(&self.heap, r);
         }
     }
 
@@ -274,11 +336,12 @@ impl Vm {
 
     /// Allocate an object of `size` bytes; `MemoryError` when the allocator refuses.
     pub fn alloc(&mut self, kind: Kind, size: usize) -> PyResult<ObjRef> {
-        let gc = kind.is_gc();
+        // A bare object() has no GC header in CPython.
+        let gc = kind.is_gc() && !matches!(&kind, Kind::Instance(i) if i.class == self.t.object);
         match self.heap.alloc(kind, size) {
             Ok(r) => {
-                if gc && let Some(o) = self.heap.get_mut(r) {
-                    o.flags |= flags::TRACKED;
+                if gc {
+                    self.gc_track_new(r);
                 }
                 Ok(r)
             }
@@ -354,9 +417,7 @@ impl Vm {
             .heap
             .alloc(Kind::Str(so), size)
             .map_err(|_| self.memory_error())?;
-        if let Some(o) = self.heap.get_mut(r) {
-            o.flags |= flags::IMMORTAL;
-        }
+        self.heap.make_immortal(r);
         if let Some(slot) = self.latin1.get_mut(i) {
             *slot = Some(r);
         }
@@ -413,9 +474,7 @@ impl Vm {
         let size = sizes::tuple_size(items.len());
         match self.heap.alloc(Kind::Tuple(items.into_boxed_slice()), size) {
             Ok(r) => {
-                if let Some(o) = self.heap.get_mut(r) {
-                    o.flags |= flags::TRACKED;
-                }
+                self.gc_track_new(r);
                 Ok(r)
             }
             Err(_) => Err(self.memory_error()),
@@ -450,15 +509,15 @@ impl Vm {
 
     /// An empty dict.
     pub fn new_dict(&mut self) -> PyResult<ObjRef> {
-        self.alloc(Kind::Dict(DictObj::default()), sizes::DICT)
+        self.alloc(Kind::Dict(Box::default()), sizes::DICT)
     }
 
     /// An empty set (`frozen` for a frozenset).
     pub fn new_set(&mut self, frozen: bool) -> PyResult<ObjRef> {
         let k = if frozen {
-            Kind::FrozenSet(SetObj::default())
+            Kind::FrozenSet(Box::default())
         } else {
-            Kind::Set(SetObj::default())
+            Kind::Set(Box::default())
         };
         self.alloc(k, sizes::SET)
     }

@@ -433,20 +433,31 @@ impl Vm {
         };
         let count = count.max(0) as u64;
         let len = self.seq_len(seq) as u64;
-        if len.saturating_mul(count) > (isize::MAX as u64) / 8 {
-            return Err(self.memory_error());
-        }
-        if len.saturating_mul(count) > self.heap_remaining() {
+        let width = if matches!(self.kind(seq), Kind::Str(_)) {
+            1
+        } else {
+            8
+        };
+        if len.saturating_mul(count).saturating_mul(width) > self.heap_remaining() {
             return Err(self.memory_error());
         }
         let count = count as usize;
         match self.kind(seq) {
             Kind::Str(s) => {
-                let r = s.s.repeat(count);
+                let mut r = String::new();
+                if r.try_reserve_exact(s.s.len() * count).is_err() {
+                    return Err(self.memory_error());
+                }
+                for _ in 0..count {
+                    r.push_str(&s.s);
+                }
                 self.new_string(r)
             }
             Kind::List(l) => {
-                let mut items = Vec::with_capacity(l.items.len() * count);
+                let mut items = Vec::new();
+                if items.try_reserve_exact(l.items.len() * count).is_err() {
+                    return Err(self.memory_error());
+                }
                 for _ in 0..count {
                     items.extend_from_slice(&l.items);
                 }
@@ -460,7 +471,10 @@ impl Vm {
                     self.incref(seq);
                     return Ok(seq);
                 }
-                let mut items = Vec::with_capacity(t.len() * count);
+                let mut items = Vec::new();
+                if items.try_reserve_exact(t.len() * count).is_err() {
+                    return Err(self.memory_error());
+                }
                 for _ in 0..count {
                     items.extend_from_slice(t);
                 }

@@ -111,12 +111,12 @@ impl Vm {
         let r = self
             .heap
             .alloc(Kind::Class(Box::new(class)), sizes::CLASS)?;
-        if let Some(o) = self.heap.get_mut(r) {
-            o.flags |= crate::object::flags::TRACKED;
-            if let Kind::Class(c) = &mut o.kind {
-                c.mro.insert(0, r);
-            }
+        if let Some(o) = self.heap.get_mut(r)
+            && let Kind::Class(c) = &mut o.kind
+        {
+            c.mro.insert(0, r);
         }
+        self.gc_track_new(r);
         self.refresh_slots(r);
         Ok(r)
     }
@@ -394,9 +394,7 @@ pub(crate) fn bootstrap_types(vm: &mut Vm) -> Result<(), OutOfMemory> {
     vm.t.bytes_warning = e(vm, "BytesWarning", w)?;
     // Built-in classes live as long as the interpreter.
     for c in vm.t.all() {
-        if let Some(o) = vm.heap.get_mut(c) {
-            o.flags |= crate::object::flags::IMMORTAL;
-        }
+        vm.heap.make_immortal(c);
     }
     Ok(())
 }
