@@ -554,6 +554,8 @@ pub mod flags {
     pub const FINALIZED: u8 = 2;
     /// Interned str.
     pub const INTERNED: u8 = 8;
+    /// Some weak reference points here: the weakref hook runs when it dies.
+    pub const WEAKLY_REFERENCED: u8 = 16;
 }
 
 /// One object: flags, its allocator block and contents (the reference
