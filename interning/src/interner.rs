@@ -11,14 +11,16 @@
 //!
 //! Layout (after `string-interner`'s string backend and matklad's "fast
 //! simple interner"): all text lives in one `String`; a dense vector of
-//! 12-byte slots records each entry's span and generation, side vectors
+//! 8-byte slots records each entry's span and generation (texts of 64 KiB
+//! or more keep their length in a side map), side vectors
 //! hold the text's hash (used only when the table grows or an entry is
 //! released) and the host value; a `hashbrown` `HashTable<u32>` of slot
 //! indices finds text. The table stays small (4 bytes an entry), so its
 //! random probes mostly hit cache; a 16-byte entry carrying the span was
 //! measured slower. Released slots go on a
 //! free list and get a new generation, so a stale symbol is refused rather
-//! than resolved to someone else's text. Released text is reclaimed by
+//! than resolved to someone else's text; a slot whose 16-bit generation is
+//! used up is retired, never reused, so generations never wrap. Released text is reclaimed by
 //! compacting the buffer once more than half of it is dead.
 
 use core::fmt;
@@ -81,23 +83,26 @@ const NO_SLOT: u32 = u32::MAX;
 /// Dead bytes below this are never worth a compaction.
 const COMPACT_MIN_DEAD: usize = 4096;
 
-/// One entry's place in the text. `generation` is odd while occupied and
-/// even while vacant; a vacant slot keeps the next free slot in `start`.
+/// `Slot::len` of a text of `LONG` bytes or more; its length is in
+/// `Interner::long_lens`.
+const LONG: u16 = u16::MAX;
+/// A slot released at this generation is retired instead of reused, so
+/// generations never wrap and a stale symbol is refused forever.
+const RETIRED: u16 = u16::MAX - 1;
+
+/// One entry's place in the text, in 8 bytes (the lookup path streams
+/// through these). `generation` is odd while occupied and even while
+/// vacant; a vacant slot keeps the next free slot in `start`.
 #[derive(Clone, Copy, Debug)]
 struct Slot {
     start: u32,
-    len: u32,
-    generation: u32,
+    len: u16,
+    generation: u16,
 }
 
 impl Slot {
     fn is_occupied(self) -> bool {
         self.generation & 1 == 1
-    }
-
-    fn range(self) -> core::ops::Range<usize> {
-        let start = self.start as usize;
-        start..start + self.len as usize
     }
 }
 
@@ -106,7 +111,7 @@ impl Slot {
 /// Costs: `intern` of new text is one hash, one probe and an amortized
 /// append; of known text one hash and one probe; `resolve` is two bounds
 /// checks. Memory: the live text (at most twice it before compaction) plus
-/// 12 + 8 + 4 bytes per entry (slot, hash, table) and the host value.
+/// 8 + 8 + 4 bytes per entry (slot, hash, table) and the host value.
 ///
 /// ```
 /// use interning::Interner;
@@ -121,6 +126,7 @@ impl Slot {
 pub struct Interner<V, S = DefaultHashBuilder> {
     text: String,
     slots: Vec<Slot>,
+    long_lens: hashbrown::HashMap<u32, u32>,
     hashes: Vec<u64>,
     values: Vec<Option<V>>,
     table: HashTable<u32>,
@@ -171,6 +177,7 @@ impl<V, S: BuildHasher> Interner<V, S> {
         Self {
             text: String::new(),
             slots: Vec::new(),
+            long_lens: hashbrown::HashMap::new(),
             hashes: Vec::new(),
             values: Vec::new(),
             table: HashTable::new(),
@@ -213,7 +220,10 @@ impl<V, S: BuildHasher> Interner<V, S> {
     fn symbol_at(&self, index: u32) -> Symbol {
         Symbol {
             index,
-            generation: self.slots.get(index as usize).map_or(0, |s| s.generation),
+            generation: self
+                .slots
+                .get(index as usize)
+                .map_or(0, |s| u32::from(s.generation)),
         }
     }
 
@@ -253,14 +263,32 @@ impl<V, S: BuildHasher> Interner<V, S> {
         let mut generation = 0;
         let &index = self.table.find(hash, |&i| match slots.get(i as usize) {
             Some(slot) => {
-                let start = slot.start as usize;
                 generation = slot.generation;
-                slot.len as usize == s.len()
-                    && text.get(start..start + s.len()) == Some(s.as_bytes())
+                let start = slot.start as usize;
+                let same_len = if slot.len == LONG {
+                    self.long_lens.get(&i).map(|&l| l as usize) == Some(s.len())
+                } else {
+                    usize::from(slot.len) == s.len()
+                };
+                same_len && text.get(start..start + s.len()) == Some(s.as_bytes())
             }
             None => false,
         })?;
-        Some(Symbol { index, generation })
+        Some(Symbol {
+            index,
+            generation: u32::from(generation),
+        })
+    }
+
+    /// The text range of an occupied slot.
+    fn range(&self, index: u32, slot: Slot) -> core::ops::Range<usize> {
+        let start = slot.start as usize;
+        let len = if slot.len == LONG {
+            self.long_lens.get(&index).map_or(0, |&l| l as usize)
+        } else {
+            usize::from(slot.len)
+        };
+        start..start + len
     }
 
     /// Intern `s`: its symbol if known, otherwise a new entry whose value
@@ -293,8 +321,12 @@ impl<V, S: BuildHasher> Interner<V, S> {
         make: impl FnOnce(Symbol) -> V,
     ) -> Result<Symbol, InternError> {
         let start = u32::try_from(self.text.len()).map_err(|_| InternError::Full)?;
-        let len = u32::try_from(s.len()).map_err(|_| InternError::Full)?;
-        start.checked_add(len).ok_or(InternError::Full)?;
+        let len32 = u32::try_from(s.len()).map_err(|_| InternError::Full)?;
+        start.checked_add(len32).ok_or(InternError::Full)?;
+        let len = u16::try_from(s.len())
+            .ok()
+            .filter(|&l| l != LONG)
+            .unwrap_or(LONG);
         let index = match self.slots.get_mut(self.free_head as usize) {
             Some(slot) => {
                 let index = self.free_head;
@@ -314,6 +346,7 @@ impl<V, S: BuildHasher> Interner<V, S> {
                     len,
                     generation: 1,
                 });
+
                 self.hashes.push(hash);
                 self.values.push(None);
                 index
@@ -321,6 +354,9 @@ impl<V, S: BuildHasher> Interner<V, S> {
         };
         if let Some(h) = self.hashes.get_mut(index as usize) {
             *h = hash;
+        }
+        if len == LONG {
+            self.long_lens.insert(index, len32);
         }
         let symbol = self.symbol_at(index);
         let hashes = &self.hashes;
@@ -339,14 +375,14 @@ impl<V, S: BuildHasher> Interner<V, S> {
         self.slots
             .get(sym.index as usize)
             .copied()
-            .filter(|slot| slot.generation == sym.generation && slot.is_occupied())
+            .filter(|slot| u32::from(slot.generation) == sym.generation && slot.is_occupied())
     }
 
     /// The text of `sym`, or `None` if it is stale.
     #[must_use]
     pub fn resolve(&self, sym: Symbol) -> Option<&str> {
         let slot = self.live_slot(sym)?;
-        self.text.get(slot.range())
+        self.text.get(self.range(sym.index, slot))
     }
 
     /// The host value of `sym`, or `None` if it is stale.
@@ -375,14 +411,20 @@ impl<V, S: BuildHasher> Interner<V, S> {
             found.remove();
         }
         let value = self.values.get_mut(index).and_then(Option::take);
+        let dead = self.range(sym.index, slot).len();
+        self.long_lens.remove(&sym.index);
         if let Some(s) = self.slots.get_mut(index) {
-            s.generation = s.generation.wrapping_add(1);
-            s.start = self.free_head;
+            s.generation += 1;
             s.len = 0;
+            if s.generation < RETIRED {
+                s.start = self.free_head;
+                self.free_head = sym.index;
+            } else {
+                s.start = NO_SLOT;
+            }
         }
-        self.free_head = sym.index;
         self.live -= 1;
-        self.dead_bytes += slot.len as usize;
+        self.dead_bytes += dead;
         self.maybe_compact();
         value.ok_or(stale)
     }
@@ -415,9 +457,13 @@ impl<V, S: BuildHasher> Interner<V, S> {
                 }
                 let sym = Symbol {
                     index,
-                    generation: slot.generation,
+                    generation: u32::from(slot.generation),
                 };
-                Some((sym, self.text.get(slot.range())?, value.as_ref()?))
+                Some((
+                    sym,
+                    self.text.get(self.range(index, *slot))?,
+                    value.as_ref()?,
+                ))
             })
     }
 
@@ -428,12 +474,19 @@ impl<V, S: BuildHasher> Interner<V, S> {
             return;
         }
         let mut text = String::with_capacity(self.text.len() - self.dead_bytes);
-        for slot in &mut self.slots {
+        for index in 0..self.slots.len() {
+            let Some(&slot) = self.slots.get(index) else {
+                break;
+            };
+            let Ok(index32) = u32::try_from(index) else {
+                break;
+            };
             if slot.is_occupied()
-                && let Some(s) = self.text.get(slot.range())
+                && let Some(s) = self.text.get(self.range(index32, slot))
                 && let Ok(start) = u32::try_from(text.len())
+                && let Some(place) = self.slots.get_mut(index)
             {
-                slot.start = start;
+                place.start = start;
                 text.push_str(s);
             }
         }

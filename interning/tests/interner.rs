@@ -224,3 +224,53 @@ proptest! {
         }
     }
 }
+
+/// A slot reused until its generation is used up is retired: symbols never
+/// alias, however often one slot is recycled.
+#[test]
+fn recycled_slots_retire_before_generations_wrap() -> Result<(), InternError> {
+    let mut t = StringInterner::new();
+    let first = t.intern("churn")?;
+    let mut last = first;
+    let mut seen_slots = std::collections::BTreeSet::new();
+    for _ in 0..40_000 {
+        t.release(last)?;
+        last = t.intern("churn")?;
+        seen_slots.insert(last.index());
+    }
+    assert_eq!(
+        seen_slots.len(),
+        2,
+        "slot 0 retired once, then slot 1 is used"
+    );
+    assert_eq!(t.resolve(first), None);
+    assert_eq!(t.resolve(last), Some("churn"));
+    assert_eq!(t.len(), 1);
+    Ok(())
+}
+
+/// Texts of 64 KiB and more keep their length aside; everything still works.
+#[test]
+fn long_texts() -> Result<(), InternError> {
+    let mut t: Interner<usize> = Interner::new();
+    let long = "x".repeat(70_000);
+    let longer = "y".repeat(200_000);
+    let edge = "z".repeat(usize::from(u16::MAX));
+    let a = t.intern_with(&long, |_| 1)?;
+    let b = t.intern_with(&longer, |_| 2)?;
+    let c = t.intern_with(&edge, |_| 3)?;
+    let short = t.intern_with("short", |_| 4)?;
+    assert_eq!(t.intern_with(&long, |_| 9)?, a);
+    assert_eq!(t.get(&edge), Some(c));
+    assert_eq!(t.get(&long[..69_999]), None);
+    assert_eq!(t.resolve(b).map(str::len), Some(200_000));
+    assert_eq!(t.resolve(c), Some(edge.as_str()));
+    // Releasing the long ones compacts the buffer; the rest still resolve.
+    assert_eq!(t.release(a)?, 1);
+    assert_eq!(t.release(b)?, 2);
+    assert!(t.text_bytes() < 70_000);
+    assert_eq!(t.resolve(c), Some(edge.as_str()));
+    assert_eq!(t.resolve(short), Some("short"));
+    assert_eq!(t.get(&longer), None);
+    Ok(())
+}

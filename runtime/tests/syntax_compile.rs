@@ -524,3 +524,125 @@ fn displays_are_built_as_cpython_builds_them() {
     assert_eq!(l[0], BuildMap(0));
     assert_eq!(l.iter().filter(|i| **i == MapAdd(1)).count(), 17);
 }
+
+#[test]
+fn eval_mode_compiles_one_expression_list() {
+    use runtime::compile::compile_eval;
+    for src in [
+        "x + 1",
+        "1\n\n",
+        "(1,\n2)",
+        "1 if x else 2",
+        "lambda: (yield)",
+        "a, b",
+        "[i for i in x]",
+        "f'{x}'",
+    ] {
+        let code =
+            compile_eval(src.as_bytes(), "<string>").unwrap_or_else(|e| panic!("{src:?}: {e}"));
+        common::verify(&code).unwrap_or_else(|e| panic!("{src:?}: {e}"));
+        assert_eq!(code.instrs.last(), Some(&Instr::ReturnValue));
+    }
+    let code = compile_eval(b"1, 2", "<string>").expect("tuple");
+    assert_eq!(code.instrs, vec![Instr::LoadConst(0), Instr::ReturnValue]);
+    // CPython 3.11's errors for compile(src, 'x', 'eval')
+    for (src, kind, msg, col) in [
+        (" 1", "IndentationError", "unexpected indent", 1),
+        ("1;", "SyntaxError", "invalid syntax", 2),
+        ("x = 1", "SyntaxError", "invalid syntax", 3),
+        ("*a", "SyntaxError", "invalid syntax", 1),
+        ("yield 1", "SyntaxError", "invalid syntax", 1),
+    ] {
+        let e = compile_eval(src.as_bytes(), "x").expect_err(src);
+        assert_eq!(
+            (e.kind.name(), e.msg.as_str(), e.line, e.col),
+            (kind, msg, 1, col),
+            "{src:?}"
+        );
+    }
+}
+
+#[test]
+fn constant_expressions_fold_as_cpythons_ast_optimizer_folds_them() {
+    let consts = |src: &str| {
+        let code = compile(src);
+        let folded = !code
+            .instrs
+            .iter()
+            .any(|i| matches!(i, Instr::BinaryOp(_) | Instr::UnaryOp(_)));
+        (folded, code.consts.clone())
+    };
+    let int = |v: i64| Constant::Int(v.into());
+    assert_eq!(
+        consts("x = 2 ** 10 * 3\n"),
+        (true, vec![int(3072), Constant::None])
+    );
+    assert_eq!(
+        consts("x = -7 // 2\n"),
+        (true, vec![int(-4), Constant::None])
+    );
+    assert_eq!(
+        consts("x = 7 % -3\n"),
+        (true, vec![int(-2), Constant::None])
+    );
+    assert_eq!(
+        consts("x = 1 / 4\n"),
+        (true, vec![Constant::Float(0.25), Constant::None])
+    );
+    assert_eq!(
+        consts("x = True + True\n"),
+        (true, vec![int(2), Constant::None])
+    );
+    assert_eq!(
+        consts("x = True & False\n"),
+        (true, vec![Constant::False, Constant::None])
+    );
+    assert_eq!(
+        consts("x = not ''\n"),
+        (true, vec![Constant::True, Constant::None])
+    );
+    assert_eq!(
+        consts("x = 'ab' * 2\n"),
+        (true, vec![Constant::Str("abab".into()), Constant::None])
+    );
+    assert_eq!(
+        consts("x = 1.5 * 2\n"),
+        (true, vec![Constant::Float(3.0), Constant::None])
+    );
+    let (folded, c) = consts("x = (1,) * 3 + (2,)\n");
+    assert!(folded && matches!(&c[0], Constant::Tuple(t) if t.len() == 4));
+    // CPython's limits: results that may be large are computed at run time
+    assert!(!consts("x = 'x' * 4097\n").0);
+    assert!(!consts("x = 2 ** 129\n").0);
+    assert!(!consts("x = (1,) * 257\n").0);
+    assert!(!consts("x = 1 << 129\n").0);
+    assert!(!consts("x = '%s' % 1\n").0);
+    // operations that raise are left for run time
+    assert!(!consts("x = 1 / 0\n").0);
+    assert!(!consts("x = 1 // 0\n").0);
+    assert!(!consts("x = 1 - a\n").0);
+}
+
+#[test]
+fn iterated_lists_become_tuples() {
+    use Instr::*;
+    let code = compile("for x in [1, 2]:\n    pass\n");
+    assert_eq!(code.instrs[0], LoadConst(0));
+    assert!(matches!(&code.consts[0], Constant::Tuple(t) if t.len() == 2));
+    let code = compile("for x in [a, b]:\n    pass\n");
+    assert_eq!(
+        &code.instrs[..3],
+        &[LoadName(0), LoadName(1), BuildTuple(2)]
+    );
+    let code = compile("y = x in [a, 1]\n");
+    assert!(
+        code.instrs.contains(&BuildTuple(2))
+            && !code.instrs.iter().any(|i| matches!(i, BuildList(_)))
+    );
+    let code = compile("y = [x for x in [1, 2, 3]]\n");
+    assert!(
+        code.consts
+            .iter()
+            .any(|c| matches!(c, Constant::Tuple(t) if t.len() == 3))
+    );
+}

@@ -5,8 +5,11 @@
 use core::cell::Cell;
 use core::hash::{BuildHasher, Hasher};
 use core::mem::size_of;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, AtomicU16, AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use spin::mutex::{SpinMutex, SpinMutexGuard};
+use spin::relax::Yield;
 
 use alloc_pool::{AllocObserver, Domain};
 use hashbrown::{HashMap, HashTable};
@@ -62,7 +65,9 @@ pub struct Tracemalloc {
     /// Per-bucket counts of live sampled blocks (a counting filter on the
     /// address; `u16::MAX` sticks).
     maybe_sampled: [AtomicU16; FILTER_SLOTS],
-    tables: Mutex<Option<Box<Tables>>>,
+    /// The tables, behind a spin lock (yielding when contended) that never
+    /// allocates: taken once per event, and never held while calling out.
+    tables: SpinMutex<Option<Box<Tables>>, Yield>,
 }
 
 impl core::fmt::Debug for Tracemalloc {
@@ -82,10 +87,19 @@ impl Default for Tracemalloc {
 }
 
 /// Key of a trace: `(domain, pointer)` as in `_tracemalloc.c`'s per-domain tables.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct TraceKey {
     addr: usize,
     domain: Domain,
+}
+
+impl core::hash::Hash for TraceKey {
+    /// One word: user-space addresses fit in 48 bits, so the domain goes in
+    /// the top bits (a collision only costs a probe: keys are compared whole).
+    #[inline]
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.addr as u64 ^ (u64::from(self.domain) << 48));
+    }
 }
 
 /// `trace_t`: the requested size and the interned traceback.
@@ -111,6 +125,10 @@ impl Hasher for AddrHasher {
     }
     fn write_u32(&mut self, i: u32) {
         self.0 = mix(self.0 ^ u64::from(i));
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.0 = mix(self.0 ^ i);
     }
     fn write_usize(&mut self, i: usize) {
         self.0 = mix(self.0 ^ i as u64);
@@ -341,7 +359,7 @@ fn filter_slot(addr: usize) -> usize {
 /// (so nothing the tracer allocates under the lock is traced or deadlocks).
 struct Locked<'a> {
     // Field order matters: the lock is released before the flag is cleared.
-    guard: MutexGuard<'a, Option<Box<Tables>>>,
+    guard: SpinMutexGuard<'a, Option<Box<Tables>>, Yield>,
     _reentrancy: TracerGuard,
 }
 
@@ -353,7 +371,7 @@ impl Tracemalloc {
             max_nframe: AtomicU32::new(1),
             session: AtomicU64::new(0),
             maybe_sampled: [const { AtomicU16::new(0) }; FILTER_SLOTS],
-            tables: Mutex::new(None),
+            tables: SpinMutex::new(None),
         }
     }
 
@@ -367,7 +385,7 @@ impl Tracemalloc {
     #[inline]
     fn lock_event(&self) -> Option<Locked<'_>> {
         let reentrancy = TracerGuard::try_enter()?;
-        let guard = self.tables.lock().unwrap_or_else(PoisonError::into_inner);
+        let guard = self.tables.lock();
         Some(Locked {
             guard,
             _reentrancy: reentrancy,
@@ -376,7 +394,7 @@ impl Tracemalloc {
 
     fn lock(&self) -> Locked<'_> {
         let reentrancy = TracerGuard::enter();
-        let guard = self.tables.lock().unwrap_or_else(PoisonError::into_inner);
+        let guard = self.tables.lock();
         Locked {
             guard,
             _reentrancy: reentrancy,
@@ -664,6 +682,7 @@ impl Tracemalloc {
     }
 
     /// Records an allocation (exact mode, or a sampling candidate).
+    #[inline]
     fn record(&self, domain: Domain, addr: usize, size: usize, sampled_mode: bool) {
         let Some(mut locked) = self.lock_event() else {
             return;
@@ -697,6 +716,7 @@ impl Tracemalloc {
     }
 
     /// Forgets a freed block.
+    #[inline]
     fn forget(&self, domain: Domain, addr: usize, sampled_mode: bool) {
         if sampled_mode && !self.maybe_sampled(addr) {
             return;

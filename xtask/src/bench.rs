@@ -62,10 +62,10 @@ pub(crate) const BUDGETS: &[Budget] = &[
     Budget {
         group: "alloc",
         workload: "global_churn",
-        ours: "global-pymalloc",
+        ours: "global-pymalloc-tcache",
         peer: "mimalloc",
         max_ratio: 1.5,
-        source: "#2: the GlobalAlloc adapter, single-threaded, within 1.5x of mimalloc",
+        source: "#2: the GlobalAlloc adapter (ThreadCached over GlobalPyMalloc), single-threaded, within 1.5x of mimalloc",
     },
     // intern (issue #4): at least as fast as the faster of lasso and
     // string-interner on fill and hit.
@@ -423,7 +423,56 @@ pub(crate) const BUDGETS: &[Budget] = &[
         max_ratio: 1.0,
         source: "#3: Generational ahead of every Rust peer",
     },
-    // trace, interp: add your budgets here.
+    // trace (issue #5)
+    Budget {
+        group: "trace",
+        workload: "churn",
+        ours: "tracemalloc_1",
+        peer: "pymalloc",
+        max_ratio: 2.0,
+        source: "#5: Traced<PyMalloc> exact, 1 frame, at most 2x the untraced allocator (CPython ~11x)",
+    },
+    Budget {
+        group: "trace",
+        workload: "churn",
+        ours: "tracemalloc_25",
+        peer: "pymalloc",
+        max_ratio: 3.0,
+        source: "#5: Traced<PyMalloc> exact, 25 frames, at most 3x the untraced allocator (CPython ~40x)",
+    },
+    Budget {
+        group: "trace",
+        workload: "churn",
+        ours: "sampled_25",
+        peer: "pymalloc",
+        max_ratio: 1.2,
+        source: "#5: Traced<PyMalloc> sampling (512 KiB mean), at most 1.2x the untraced allocator",
+    },
+    Budget {
+        group: "trace",
+        workload: "build",
+        ours: "tracemalloc_1",
+        peer: "pymalloc",
+        max_ratio: 2.0,
+        source: "#5: Traced<PyMalloc> exact, 1 frame, at most 2x the untraced allocator (CPython ~11x)",
+    },
+    Budget {
+        group: "trace",
+        workload: "build",
+        ours: "tracemalloc_25",
+        peer: "pymalloc",
+        max_ratio: 3.0,
+        source: "#5: Traced<PyMalloc> exact, 25 frames, at most 3x the untraced allocator (CPython ~40x)",
+    },
+    Budget {
+        group: "trace",
+        workload: "build",
+        ours: "sampled_25",
+        peer: "pymalloc",
+        max_ratio: 1.2,
+        source: "#5: Traced<PyMalloc> sampling (512 KiB mean), at most 1.2x the untraced allocator",
+    },
+    // interp: add your budgets here.
 ];
 
 const HELP: &str = "\
@@ -850,7 +899,7 @@ mod tests {
             m("churn", "glibc", 100.0),
             m("alloc_only", "pymalloc", 12.0),
             m("alloc_only", "bumpalo", 10.0),
-            m("global_churn", "global-pymalloc", 14.0),
+            m("global_churn", "global-pymalloc-tcache", 14.0),
             m("global_churn", "mimalloc", 10.0),
         ];
         let (text, met) = report(&good, &opts);

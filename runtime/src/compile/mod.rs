@@ -4,6 +4,7 @@
 //!   constants, exception table) — the contract with the VM;
 //! - [`symtable`]: compile-time scope resolution (local / global / free /
 //!   cell), CPython's `symtable.c`;
+//! - `optimize`: constant folding, CPython's `ast_opt.c`;
 //! - `codegen`: AST → instructions, CPython's `compile.c`.
 //!
 //! [`compile_module`] is the entry point: bytes of a source file in, the
@@ -13,12 +14,14 @@
 
 pub mod code;
 mod codegen;
+mod optimize;
 pub mod symtable;
 
 use std::sync::Arc;
 
 pub use code::{CodeObject, Constant, Instr};
 
+use crate::syntax::ast::{Module, Stmt, StmtKind};
 use crate::syntax::error::{SyntaxError, SyntaxErrorKind};
 
 /// Compile the source of a module. CPython's `Py_CompileString` for
@@ -37,6 +40,27 @@ pub fn compile_module(source: &[u8], filename: &str) -> Result<Arc<CodeObject>, 
     compile_str(&text, filename)
 }
 
+/// Compile the source of `eval` (CPython's `compile(src, filename,
+/// 'eval')`): one expression list, whose value the code returns. Like
+/// CPython's `compile`, leading indentation is an error; the `eval`
+/// builtin strips leading spaces and tabs before compiling.
+///
+/// ```
+/// let code = runtime::compile::compile_eval(b"x + 1", "<string>").unwrap();
+/// assert_eq!(code.instrs.last(), Some(&runtime::compile::Instr::ReturnValue));
+/// assert!(runtime::compile::compile_eval(b"x = 1", "<string>").is_err());
+/// ```
+pub fn compile_eval(source: &[u8], filename: &str) -> Result<Arc<CodeObject>, SyntaxError> {
+    let text = decode_source(source, filename)?;
+    run_on_compiler_thread(text, filename, Mode::Eval)
+}
+
+#[derive(Clone, Copy)]
+enum Mode {
+    Exec,
+    Eval,
+}
+
 /// Stack reserved for the compiler thread. The parser, the symbol table
 /// and the code generator recurse once per nesting level of the source
 /// (bounded by [`crate::syntax::parser::MAX_NESTING`]); unoptimized builds
@@ -47,11 +71,19 @@ pub const COMPILER_STACK_SIZE: usize = 256 * 1024 * 1024;
 
 /// Compile already-decoded source (newlines are normalized here too).
 pub fn compile_str(source: &str, filename: &str) -> Result<Arc<CodeObject>, SyntaxError> {
-    let (src, name) = (source.to_owned(), filename.to_owned());
+    run_on_compiler_thread(source.to_owned(), filename, Mode::Exec)
+}
+
+fn run_on_compiler_thread(
+    src: String,
+    filename: &str,
+    mode: Mode,
+) -> Result<Arc<CodeObject>, SyntaxError> {
+    let name = filename.to_owned();
     let worker = std::thread::Builder::new()
         .name("pymm-compile".into())
         .stack_size(COMPILER_STACK_SIZE)
-        .spawn(move || compile_on_this_thread(&src, &name));
+        .spawn(move || compile_on_this_thread(&src, &name, mode));
     match worker {
         Ok(handle) => handle.join().unwrap_or_else(|_| {
             Err(SyntaxError::without_position(
@@ -70,7 +102,11 @@ pub fn compile_str(source: &str, filename: &str) -> Result<Arc<CodeObject>, Synt
 
 /// [`compile_str`] without the dedicated thread: the caller's stack must
 /// hold [`crate::syntax::parser::MAX_NESTING`] levels of recursion.
-fn compile_on_this_thread(source: &str, filename: &str) -> Result<Arc<CodeObject>, SyntaxError> {
+fn compile_on_this_thread(
+    source: &str,
+    filename: &str,
+    mode: Mode,
+) -> Result<Arc<CodeObject>, SyntaxError> {
     let normalized;
     let src = if source.contains('\r') {
         normalized = source.replace("\r\n", "\n").replace('\r', "\n");
@@ -94,10 +130,33 @@ fn compile_on_this_thread(source: &str, filename: &str) -> Result<Arc<CodeObject
             text: Some(text),
         });
     }
-    let (module, mut interner) = crate::syntax::parse_module(src, filename)?;
-    let table = symtable::build(&module, &mut interner, src, filename)?;
-    let mut compiler = codegen::Compiler::new(src, filename, &interner, &table);
-    compiler.module(&module)
+    match mode {
+        Mode::Exec => {
+            let (module, mut interner) = crate::syntax::parse_module(src, filename)?;
+            let table = symtable::build(&module, &mut interner, src, filename)?;
+            let mut compiler = codegen::Compiler::new(src, filename, &interner, &table);
+            compiler.module(&module)
+        }
+        Mode::Eval => {
+            let (expr, mut interner) = crate::syntax::parse_expression(src, filename)?;
+            let module = Module {
+                body: vec![Stmt {
+                    span: expr.span,
+                    kind: StmtKind::Expr(expr),
+                }],
+            };
+            let table = symtable::build(&module, &mut interner, src, filename)?;
+            let mut compiler = codegen::Compiler::new(src, filename, &interner, &table);
+            match module.body.first().map(|s| &s.kind) {
+                Some(StmtKind::Expr(e)) => compiler.eval(e),
+                _ => Err(SyntaxError::without_position(
+                    SyntaxErrorKind::SyntaxError,
+                    "invalid syntax",
+                    filename,
+                )),
+            }
+        }
+    }
 }
 
 /// The PEP 263 coding cookie of the first two lines, if any.

@@ -278,6 +278,10 @@ impl cyclegc::Graph for Heap {
                     }
                 }
             }
+            Kind::Instance(i) if i.exc.is_none() => {
+                i.attrs.items.iter().for_each(|(_, v)| visit(*v));
+                visit(i.class);
+            }
             k => {
                 let mut v = Vec::new();
                 k.referents(&mut v);

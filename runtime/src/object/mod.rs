@@ -396,9 +396,9 @@ pub enum Kind {
     Bytes(Box<[u8]>),
     Tuple(Box<[ObjRef]>),
     List(List),
-    Dict(DictObj),
-    Set(SetObj),
-    FrozenSet(SetObj),
+    Dict(Box<DictObj>),
+    Set(Box<SetObj>),
+    FrozenSet(Box<SetObj>),
     Range {
         start: ObjRef,
         stop: ObjRef,
@@ -554,6 +554,8 @@ pub mod flags {
     pub const FINALIZED: u8 = 2;
     /// Interned str.
     pub const INTERNED: u8 = 8;
+    /// Some weak reference points here: the weakref hook runs when it dies.
+    pub const WEAKLY_REFERENCED: u8 = 16;
 }
 
 /// One object: flags, its allocator block and contents (the reference
@@ -572,10 +574,35 @@ pub struct Obj {
 
 impl refcount::Trace for Obj {
     fn trace(&self, visit: &mut dyn FnMut(refcount::Handle)) {
-        let mut v = Vec::new();
-        self.kind.referents(&mut v);
-        for r in v {
-            visit(r.0);
+        // The common containers are visited without collecting first.
+        match &self.kind {
+            Kind::List(l) => l.items.iter().rev().for_each(|r| visit(r.0)),
+            Kind::Tuple(t) => t.iter().rev().for_each(|r| visit(r.0)),
+            Kind::Instance(i) => {
+                if i.exc.is_none() {
+                    i.attrs.items.iter().for_each(|(_, v)| visit(v.0));
+                    visit(i.class.0);
+                } else {
+                    let mut v = Vec::new();
+                    self.kind.referents(&mut v);
+                    v.into_iter().for_each(|r| visit(r.0));
+                }
+            }
+            Kind::None
+            | Kind::NotImplemented
+            | Kind::Ellipsis
+            | Kind::Bool(_)
+            | Kind::Int(_)
+            | Kind::BigInt(_)
+            | Kind::Float(_)
+            | Kind::Str(_)
+            | Kind::Bytes(_)
+            | Kind::Dead => {}
+            k => {
+                let mut v = Vec::new();
+                k.referents(&mut v);
+                v.into_iter().for_each(|r| visit(r.0));
+            }
         }
     }
 }

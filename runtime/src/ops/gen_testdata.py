@@ -193,3 +193,107 @@ for _ in range(500):
         width, s.center(width, "*"), zwidth, s.zfill(zwidth), tab, s.expandtabs(tab),
     ))
 write("text.tsv", rows)
+
+# Container growth: random operation sequences and sys.getsizeof after each.
+rows = []
+for _ in range(60):
+    lst = []
+    ops = []
+    for _ in range(rng.randint(5, 60)):
+        op = rng.choice(["append"] * 5 + ["pop", "pop", "extend", "insert", "clear", "delprefix"])
+        k = 0
+        if op == "append":
+            lst.append(0)
+        elif op == "pop":
+            if not lst:
+                continue
+            lst.pop()
+        elif op == "extend":
+            k = rng.choice([0, 1, 2, 3, 5, 8, 13, 40])
+            lst.extend([0] * k)
+        elif op == "insert":
+            lst.insert(0, 0)
+        elif op == "clear":
+            lst.clear()
+        else:
+            if not lst:
+                continue
+            k = rng.randint(1, len(lst))
+            del lst[:k]
+        ops.append("%s:%d:%d" % (op, k, sys.getsizeof(lst)))
+    rows.append((" ".join(ops),))
+write("list_growth.tsv", rows)
+
+rows = []
+for _ in range(60):
+    d = {}
+    ops = []
+    for _ in range(rng.randint(5, 80)):
+        op = rng.choice(["str"] * 4 + ["int"] * 3 + ["del", "del", "set", "clear", "copy"])
+        if op == "str":
+            key = "k%d" % rng.randint(0, 10**6)
+            if key in d:
+                continue
+            d[key] = 0
+        elif op == "int":
+            key = rng.randint(0, 10**6)
+            if key in d:
+                continue
+            d[key] = 0
+        elif op == "del":
+            if not d:
+                continue
+            del d[rng.choice(list(d))]
+        elif op == "set":
+            if not d:
+                continue
+            d[rng.choice(list(d))] = 1
+        elif op == "clear":
+            d.clear()
+        else:
+            d = d.copy()
+        ops.append("%s:%d" % (op, sys.getsizeof(d)))
+    rows.append((" ".join(ops),))
+write("dict_growth.tsv", rows)
+
+rows = []
+for _ in range(80):
+    s = set()
+    ops = []
+    for _ in range(rng.randint(5, 90)):
+        op = rng.choice(["add"] * 6 + ["discard"] * 3 + ["clear"])
+        k = rng.randint(-40, 300) if rng.random() < 0.8 else rng.randint(-2**62, 2**62)
+        if op == "add":
+            s.add(k)
+        elif op == "discard":
+            if not s:
+                continue
+            k = rng.choice(sorted(s))
+            s.discard(k)
+        else:
+            s.clear()
+        ops.append("%s:%d:%d" % (op, k, sys.getsizeof(s)))
+    rows.append((" ".join(ops), " ".join(str(x) for x in s)))
+write("set_growth.tsv", rows)
+
+# str.format: random format strings over fixed arguments.
+ARGS = (7, "ab", [5, 6])
+KWARGS = {"x": 3, "y": "z"}
+PIECES = ["{", "}", "{}", "{0}", "{1}", "{2}", "{x}", "{y}", "!r", "!s", "!a", "!", ":", ">4", "^5", "x", "[0]", "[1]",
+          ".real", ".", "[", "]", "{:", "{0:", "{x:", "{1!r:", "3", "0", "9", "lit", " ", "{{", "}}", "{2[1]}",
+          "{0:{1}}", "{:{}}", "{0.real}", "{3}", "{z}", "{0!r:>{0}}", "é"]
+rows = []
+seen = set()
+while len(rows) < 700:
+    fmt = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 5)))
+    if fmt in seen:
+        continue
+    seen.add(fmt)
+    try:
+        out = fmt.format(*ARGS, **KWARGS)
+    except (ValueError, IndexError, KeyError) as e:
+        out = "!%s: %s" % (type(e).__name__, str(e))
+    except Exception:  # noqa: BLE001 - object-model errors are the VM's, not ops'
+        continue
+    rows.append((fmt, out))
+write("str_format.tsv", rows)

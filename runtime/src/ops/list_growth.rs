@@ -267,7 +267,11 @@ impl DictKeys {
             return *self;
         }
         let mut fresh = Self::new();
-        fresh.merge(self);
+        if let MergePlan::InsertEach(_) = fresh.merge(self) {
+            for _ in 0..self.used {
+                fresh.insert_new_key(self.unicode);
+            }
+        }
         fresh
     }
 
@@ -395,6 +399,16 @@ pub fn set_resize_before_merge(
 /// `i = (i * 5 + 1 + perturb) & mask` with `perturb >>= 5`. Infinite: the
 /// caller stops at the first free (or matching) slot. This is what makes
 /// `print({3, 1, 2})` show `{1, 2, 3}`.
+///
+/// How `set_add_entry` uses it: walk the sequence comparing keys; stop at
+/// the first never-used slot; if a dummy (deleted) slot was passed, the
+/// new key goes into the *last* dummy passed (CPython 3.11 overwrites
+/// `freeslot` at each dummy) and `fill` is unchanged, else into the empty
+/// slot, `fill += 1`, then [`set_resize_after_add`]. A resize reinserts the
+/// live keys in old-table order into the first empty slot of each one's
+/// sequence (`set_insert_clean`). `ops/differential.rs` replays random
+/// add/discard/clear runs this way and matches CPython's sizes and
+/// iteration order.
 pub fn set_probe_sequence(hash: i64, slots: usize) -> impl Iterator<Item = usize> {
     let mask = slots.max(1) - 1;
     let mut perturb = hash as u64 as usize;

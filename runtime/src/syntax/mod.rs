@@ -14,4 +14,4 @@ pub mod lexer;
 pub mod parser;
 
 pub use error::{SyntaxError, SyntaxErrorKind};
-pub use parser::parse_module;
+pub use parser::{parse_expression, parse_module};

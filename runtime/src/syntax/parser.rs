@@ -38,6 +38,18 @@ pub fn parse_module(src: &str, filename: &str) -> Result<(Module, Interner), Syn
     Ok((Module { body }, interner))
 }
 
+/// Parse the input of `eval` (CPython's `eval_input`: one expression
+/// list, then only newlines).
+pub fn parse_expression(src: &str, filename: &str) -> Result<(Expr, Interner), SyntaxError> {
+    let toks = tokenize(src, filename);
+    let mut interner = Interner::new();
+    let e = {
+        let mut p = Parser::new(src, filename, &toks, &mut interner, 0);
+        p.eval_input()?
+    };
+    Ok((e, interner))
+}
+
 struct Parser<'a> {
     src: &'a str,
     filename: &'a str,
@@ -342,6 +354,34 @@ impl<'a> Parser<'a> {
 
     fn unsupported(&self, what: &str, span: Span) -> SyntaxError {
         self.syntax_at(format!("{what} not supported by pymm"), span)
+    }
+
+    fn eval_input(&mut self) -> PResult<Expr> {
+        if matches!(
+            self.peek(),
+            Tok::Star | Tok::Yield | Tok::Indent | Tok::Newline
+        ) {
+            return Err(self.unexpected());
+        }
+        let start = self.tok().start;
+        let first = self.expression()?;
+        let e = if self.peek() == Tok::Comma {
+            let mut items = vec![first];
+            while self.eat(Tok::Comma) {
+                if matches!(self.peek(), Tok::Newline | Tok::EndMarker) {
+                    break;
+                }
+                items.push(self.expression()?);
+            }
+            Expr::new(ExprKind::Tuple(items), self.span_from(start))
+        } else {
+            first
+        };
+        while self.eat(Tok::Newline) {}
+        if self.peek() != Tok::EndMarker {
+            return Err(self.unexpected());
+        }
+        Ok(e)
     }
 
     // ----- statements -----

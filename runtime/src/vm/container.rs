@@ -81,10 +81,10 @@ impl Vm {
     /// A dict presized for `n` items (`_PyDict_NewPresized`).
     pub fn new_dict_presized(&mut self, n: usize) -> PyResult<ObjRef> {
         let d = self.alloc(
-            Kind::Dict(DictObj {
+            Kind::Dict(Box::new(DictObj {
                 table: crate::object::Dict::with_capacity(n),
                 buf: None,
-            }),
+            })),
             sizes::DICT,
         )?;
         if let Err(e) = self.sync_buf(d) {
