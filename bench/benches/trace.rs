@@ -79,7 +79,11 @@ fn impls() -> Vec<Impl> {
     let (ts, tms) = traced(&|t| t.start_sampling(25, SAMPLE_RATE, 1).unwrap_or(()));
     vec![
         ("pymalloc", Box::new(PyMalloc::new()), None),
-        ("null", Box::new(Traced::new(PyMalloc::new(), Arc::new(Null))), None),
+        (
+            "null",
+            Box::new(Traced::new(PyMalloc::new(), Arc::new(Null))),
+            None,
+        ),
         ("tracemalloc_1", t1, tm1),
         ("tracemalloc_25", t25, tm25),
         ("sampled_25", ts, tms),
