@@ -97,6 +97,7 @@ mod reentrancy;
 pub mod sampling;
 mod snapshot;
 mod statistic;
+mod tables;
 mod traced;
 mod tracemalloc;
 mod tracer;
