@@ -11,6 +11,7 @@ use hashbrown::{HashMap, HashTable};
 
 use crate::frame::{Frame, Traceback};
 use crate::frame_stack::{self, StackKey, mix};
+use crate::reentrancy::TracerGuard;
 use crate::sampling::{self, Rng};
 use crate::snapshot::Trace;
 use crate::tracemalloc::MAX_NFRAME;
@@ -131,7 +132,11 @@ impl Tables {
         {
             return Some(*tb);
         }
-        let tb = self.intern_current_traceback()?;
+        let tb = {
+            // Interning allocates: events it causes on this thread are ignored.
+            let _reentrancy = TracerGuard::enter();
+            self.intern_current_traceback()?
+        };
         if let Some(entry) = self.cache.get_mut(slot) {
             *entry = Some((key, tb));
         }
@@ -200,6 +205,11 @@ impl Tables {
 
     /// `tracemalloc_add_trace()`: records (or replaces) the trace at `key`.
     pub(crate) fn add_trace(&mut self, key: TraceKey, size: usize, traceback: u32) -> bool {
+        if self.traces.len() >= self.traces.capacity() {
+            // Growing allocates: events it causes on this thread are ignored.
+            let _reentrancy = TracerGuard::enter();
+            self.traces.reserve(1);
+        }
         let previous = self.traces.insert(key, TraceEntry { size, traceback });
         if let Some(old) = previous {
             self.forget_size(old.size);

@@ -61,7 +61,7 @@ pub struct Tracemalloc {
     maybe_sampled: [AtomicU16; FILTER_SLOTS],
     /// The tables, behind a spin lock (yielding when contended) that never
     /// allocates: taken once per event, and never held while calling out.
-    tables: SpinMutex<Option<Box<Tables>>, Yield>,
+    tables: SpinMutex<Option<Tables>, Yield>,
 }
 
 impl core::fmt::Debug for Tracemalloc {
@@ -90,7 +90,7 @@ fn filter_slot(addr: usize) -> usize {
 /// (so nothing the tracer allocates under the lock is traced or deadlocks).
 struct Locked<'a> {
     // Field order matters: the lock is released before the flag is cleared.
-    guard: SpinMutexGuard<'a, Option<Box<Tables>>, Yield>,
+    guard: SpinMutexGuard<'a, Option<Tables>, Yield>,
     _reentrancy: TracerGuard,
 }
 
@@ -113,14 +113,18 @@ impl Tracemalloc {
 
     /// The lock for an allocation event: `None` when the event comes from
     /// the tracer itself on this thread (then it is not traced).
+    ///
+    /// The re-entrancy flag is only read here, not set: the event code
+    /// holding this lock sets it around the few places that may allocate
+    /// (`Tables::add_trace` growing the table, a new interned traceback), and
+    /// a hash-table remove never frees. That saves two thread-local writes
+    /// per event.
     #[inline]
-    fn lock_event(&self) -> Option<Locked<'_>> {
-        let reentrancy = TracerGuard::try_enter()?;
-        let guard = self.tables.lock();
-        Some(Locked {
-            guard,
-            _reentrancy: reentrancy,
-        })
+    fn lock_event(&self) -> Option<SpinMutexGuard<'_, Option<Tables>, Yield>> {
+        if in_tracer() {
+            return None;
+        }
+        Some(self.tables.lock())
     }
 
     fn lock(&self) -> Locked<'_> {
@@ -171,7 +175,7 @@ impl Tracemalloc {
             return Ok(());
         }
         // Built before taking the lock: allocating under it would be ignored anyway.
-        let tables = Box::new(Tables::new(nframe, sample_rate, seed));
+        let tables = Tables::new(nframe, sample_rate, seed);
         {
             let mut locked = self.lock();
             if locked.guard.is_some() {
@@ -407,7 +411,7 @@ impl Tracemalloc {
         let Some(mut locked) = self.lock_event() else {
             return;
         };
-        let Some(t) = locked.guard.as_mut() else {
+        let Some(t) = locked.as_mut() else {
             return;
         };
         if sampled_mode {
@@ -444,7 +448,7 @@ impl Tracemalloc {
         let Some(mut locked) = self.lock_event() else {
             return;
         };
-        let Some(t) = locked.guard.as_mut() else {
+        let Some(t) = locked.as_mut() else {
             return;
         };
         if t.remove_trace(TraceKey { addr, domain }) && sampled_mode {
