@@ -27,7 +27,11 @@ const COLOURS: u8 = GRAY | WHITE | BLACK;
 /// threshold 0. Capabilities: `cycle-collection`.
 ///
 /// Costs: 32 bytes per tracked object plus 8 for its tracking order; a
-/// collection visits the candidates' reachable subgraph three times.
+/// collection visits the candidates' reachable subgraph up to three times.
+/// Its known worst case: a long live structure below a fresh candidate is
+/// walked again at every collection (a loop of `x = [x]` is quadratic),
+/// because a subgraph proven live before may close a cycle with the new
+/// candidate; CPython's generations are what avoid this.
 #[derive(Debug)]
 pub struct TrialDeletion<N> {
     core: Core<N>,
