@@ -53,6 +53,12 @@ pub fn int_size(bits: u64) -> usize {
     24 + 4 * digits
 }
 
+/// The bytes `_PyLong_New` requests from the allocator: 4 more than
+/// `sys.getsizeof` reports (measured with tracemalloc on 3.11).
+pub fn int_request(bits: u64) -> usize {
+    int_size(bits) + 4
+}
+
 /// `tuple`: 24-byte header + 8 per item + GC head.
 pub fn tuple_size(len: usize) -> usize {
     24 + 8 * len + GC_HEAD
