@@ -48,6 +48,11 @@ fn interp(c: &mut Criterion) {
     let empty = dir.join("empty.py");
     let _ = std::fs::write(&empty, "");
     let python_available = time_python(&empty).is_some();
+    // Interpreter start-up: the fastest of a few empty runs.
+    let startup = (0..5)
+        .filter_map(|_| time_python(&empty))
+        .min()
+        .unwrap_or_default();
     let mut group = c.benchmark_group("interp");
     group.sample_size(10);
     group.warm_up_time(Duration::from_millis(500));
@@ -69,9 +74,8 @@ fn interp(c: &mut Criterion) {
             b.iter_custom(|iters| {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {
-                    let base = time_python(&empty).unwrap_or_default();
                     let full = time_python(&path).unwrap_or_default();
-                    total += full.saturating_sub(base);
+                    total += full.saturating_sub(startup).max(Duration::from_micros(1));
                 }
                 total
             });
