@@ -475,7 +475,7 @@ fn report(results: &[Measurement], opts: &Options) -> (String, bool) {
         );
         let _ = writeln!(
             out,
-            "  {:<22} {:<16} {:<10} {:<30} {:<26} status",
+            "  {:<22} {:<24} {:<10} {:<30} {:<26} status",
             "workload", "ours", "peer", "required", "measured"
         );
         for b in budgets {
@@ -495,7 +495,7 @@ fn report(results: &[Measurement], opts: &Options) -> (String, bool) {
             };
             let _ = writeln!(
                 out,
-                "  {:<22} {:<16} {:<10} {:<30} {:<26} {status}",
+                "  {:<22} {:<24} {:<10} {:<30} {:<26} {status}",
                 format!("{}/{}", b.group, b.workload),
                 b.ours,
                 b.peer,
