@@ -44,6 +44,38 @@ pub(crate) struct Budget {
 pub(crate) const BUDGETS: &[Budget] = &[
     // alloc (issue #2)
     Budget {
+        group: "interp",
+        workload: "list_append",
+        ours: "pymm",
+        peer: "cpython",
+        max_ratio: 3.0,
+        source: "#6: the interpreter within 3x of CPython's time (first goal)",
+    },
+    Budget {
+        group: "interp",
+        workload: "linked_objects",
+        ours: "pymm",
+        peer: "cpython",
+        max_ratio: 3.0,
+        source: "#6: the interpreter within 3x of CPython's time (first goal)",
+    },
+    Budget {
+        group: "interp",
+        workload: "dict_of_str",
+        ours: "pymm",
+        peer: "cpython",
+        max_ratio: 3.0,
+        source: "#6: the interpreter within 3x of CPython's time (first goal)",
+    },
+    Budget {
+        group: "interp",
+        workload: "calls",
+        ours: "pymm",
+        peer: "cpython",
+        max_ratio: 3.0,
+        source: "#6: the interpreter within 3x of CPython's time (first goal)",
+    },
+    Budget {
         group: "alloc",
         workload: "churn",
         ours: "pymalloc",
