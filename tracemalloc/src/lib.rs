@@ -44,8 +44,8 @@
 //! ns per allocated-and-freed block through `Traced<PyMalloc>`, ratio to
 //! plain `PyMalloc`): exact with 1 or 25 frames about 2× (≈ 18 ns more per
 //! block: the lock's compare-exchange on alloc and free, two hash-table
-//! operations), sampling
-//! about 1.0×. CPython 3.11's tracemalloc costs 11× and more on such loops.
+//! operations), sampling about 1.0×. CPython 3.11's tracemalloc costs 11×
+//! and more on such loops.
 //!
 //! ## Example
 //!
@@ -97,6 +97,7 @@ mod reentrancy;
 pub mod sampling;
 mod snapshot;
 mod statistic;
+mod tables;
 mod traced;
 mod tracemalloc;
 mod tracer;

@@ -153,6 +153,7 @@ impl Heap {
             Kind::List(l) => l.buf,
             Kind::Dict(d) => d.buf,
             Kind::Set(s) | Kind::FrozenSet(s) => s.buf,
+            Kind::Instance(i) => i.values,
             _ => None,
         };
         if let Some(b) = b {

@@ -94,6 +94,9 @@ pub struct Class {
     pub module: String,
     /// The constructor of a built-in type (`int(...)`, `list(...)`).
     pub ctor: Option<NativeFn>,
+    /// How many attribute names instances of this class have used (CPython's
+    /// shared keys): sizes the values array of new instances.
+    pub shared_names: usize,
 }
 
 /// Which special methods a class (or a base) defines.
@@ -328,6 +331,9 @@ pub struct Instance {
     pub attrs: Attrs,
     /// Exception state when the class derives from `BaseException`.
     pub exc: Option<Box<ExcState>>,
+    /// The inline-values array (3.11 `new_values`: a separate PyMem block
+    /// sized for the class's shared keys when the instance was created).
+    pub values: Option<Block>,
 }
 
 /// What `BaseException` carries.

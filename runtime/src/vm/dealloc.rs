@@ -62,6 +62,7 @@ impl Vm {
             Kind::List(l) => l.buf,
             Kind::Dict(d) => d.buf,
             Kind::Set(s) | Kind::FrozenSet(s) => s.buf,
+            Kind::Instance(i) => i.values,
             _ => None,
         };
         if let Some(b) = block {

@@ -234,7 +234,7 @@ impl Vm {
         for i in -5i64..=256 {
             let r = self.immortal(
                 Kind::Int(i),
-                sizes::int_size(64 - i.unsigned_abs().leading_zeros() as u64),
+                sizes::int_request(64 - i.unsigned_abs().leading_zeros() as u64),
             )?;
             self.small_ints.push(r);
         }
@@ -370,7 +370,7 @@ impl Vm {
             return Ok(r);
         }
         let bits = 64 - i.unsigned_abs().leading_zeros() as u64;
-        self.alloc(Kind::Int(i), sizes::int_size(bits))
+        self.alloc(Kind::Int(i), sizes::int_request(bits))
     }
 
     /// A Python int from a big integer (normalized to the `i64` form when it fits).
@@ -379,7 +379,7 @@ impl Vm {
             Some(v) => self.new_int(v),
             None => {
                 let bits = i.bits();
-                self.alloc(Kind::BigInt(Box::new(i)), sizes::int_size(bits))
+                self.alloc(Kind::BigInt(Box::new(i)), sizes::int_request(bits))
             }
         }
     }
@@ -531,16 +531,28 @@ impl Vm {
     pub fn new_instance(&mut self, class: ObjRef) -> PyResult<ObjRef> {
         self.incref(class);
         // A bare object() has no dict: a 16-byte PyObject.
-        let size = if class == self.t.object {
-            sizes::NONE
+        let plain = class == self.t.object;
+        let size = if plain { sizes::NONE } else { sizes::INSTANCE };
+        // init_inline_values: roundup(n + 3, 8) + 8 * (n + 1) bytes for the
+        // n names of the class's shared keys.
+        let values = if plain {
+            None
         } else {
-            sizes::INSTANCE
+            let n = self.class(class).map_or(0, |c| c.shared_names);
+            match self.heap.alloc_block((n + 3).div_ceil(8) * 8 + 8 * (n + 1)) {
+                Ok(b) => Some(b),
+                Err(_) => {
+                    self.decref(class);
+                    return Err(self.memory_error());
+                }
+            }
         };
         self.alloc(
             Kind::Instance(Box::new(crate::object::Instance {
                 class,
                 attrs: Attrs::default(),
                 exc: None,
+                values,
             })),
             size,
         )
