@@ -76,6 +76,8 @@ impl Vm {
         let m = match n.as_str() {
             "sys" => self.make_sys()?,
             "gc" => self.make_gc_module()?,
+            "weakref" => self.make_weakref_module()?,
+            "tracemalloc" => self.make_tracemalloc_module()?,
             _ => {
                 let c = self.t.module_not_found_error;
                 return Err(self.err(c, format!("No module named '{n}'")));
