@@ -645,7 +645,12 @@ fn start(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyResu
 
 macro_rules! no_arg_native {
     ($fname:ident, $pyname:expr, |$vm:ident| $body:expr) => {
-        fn $fname($vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyResult<ObjRef> {
+        fn $fname(
+            $vm: &mut Vm,
+            _r: Option<ObjRef>,
+            args: &[ObjRef],
+            kw: Kw<'_>,
+        ) -> PyResult<ObjRef> {
             $vm.no_kwargs($pyname, kw)?;
             $vm.check_args($pyname, args, 0, 0)?;
             $body
@@ -691,10 +696,14 @@ no_arg_native!(clear_traces, "_tracemalloc.clear_traces", |vm| {
     Ok(vm.none())
 });
 
-no_arg_native!(get_traceback_limit, "_tracemalloc.get_traceback_limit", |vm| {
-    let n = vm.tm_limit();
-    vm.new_int(n as i64)
-});
+no_arg_native!(
+    get_traceback_limit,
+    "_tracemalloc.get_traceback_limit",
+    |vm| {
+        let n = vm.tm_limit();
+        vm.new_int(n as i64)
+    }
+);
 
 no_arg_native!(
     get_tracemalloc_memory,
@@ -789,10 +798,7 @@ fn fmt_size(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> Py
             format_size_f64(b.to_f64().unwrap_or(f64::MAX), sign)
         }
         None => {
-            let msg = format!(
-                "bad operand type for abs(): '{}'",
-                vm.type_name(args[0])
-            );
+            let msg = format!("bad operand type for abs(): '{}'", vm.type_name(args[0]));
             return Err(vm.type_error(msg));
         }
     };
@@ -960,12 +966,7 @@ fn snap_statistics(
     vm.new_list(out)
 }
 
-fn snap_compare(
-    vm: &mut Vm,
-    _r: Option<ObjRef>,
-    args: &[ObjRef],
-    _kw: Kw<'_>,
-) -> PyResult<ObjRef> {
+fn snap_compare(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
     vm.check_args("_snap_compare", args, 4, 4)?;
     let new = vm.snapshot_ref(args[0])?;
     let old = vm.snapshot_ref(args[1])?;

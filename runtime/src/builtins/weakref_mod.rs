@@ -952,7 +952,11 @@ impl Vm {
     /// unraisable. `take`: the refcount path, where the callback leaves the
     /// reference (`__callback__` becomes None). Returns how many reference
     /// objects died when the temporary reference was dropped.
-    fn run_weakref_callbacks(&mut self, due: Vec<PendingCallback<ObjRef, ObjRef>>, take: bool) -> usize {
+    fn run_weakref_callbacks(
+        &mut self,
+        due: Vec<PendingCallback<ObjRef, ObjRef>>,
+        take: bool,
+    ) -> usize {
         let mut freed = 0;
         for p in &due {
             self.incref(p.weakref);
