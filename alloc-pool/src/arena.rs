@@ -17,7 +17,7 @@ use core::ptr::{self, NonNull};
 use std::alloc::{GlobalAlloc, System as StdSystem};
 
 use crate::obmalloc::Obmalloc;
-use crate::pool::{DUMMY_SIZE_IDX, PoolHeader, next_free, set_next_free};
+use crate::pool::{DUMMY_SIZE_IDX, PoolHeader, next_free};
 use crate::size_class::{
     ARENA_SIZE, INITIAL_ARENA_OBJECTS, MAX_POOLS_IN_ARENA, POOL_OVERHEAD, POOL_SIZE, class_size,
 };
@@ -364,23 +364,24 @@ impl Obmalloc {
             (*pool).count = 1;
             if (*pool).szidx == class as u32 {
                 // An empty pool reused for its old class: its free list is intact.
-                // An empty pool's list holds every carved block, at least two
-                // (a pool is initialised with two), so it stays non-empty.
+                // An empty pool's list holds every carved block (at least
+                // one); after this pop a free block remains, on the list or
+                // virgin (when every block was carved the list held >= 31).
                 let bp = (*pool).freeblock;
                 (*pool).freeblock = next_free(bp);
-                debug_assert!(!(*pool).freeblock.is_null());
+                debug_assert!(
+                    !(*pool).freeblock.is_null() || (*pool).nextoffset <= (*pool).maxnextoffset
+                );
                 return Some(bp);
             }
-            // Initialise the pool for `class`: hand out the first block, make
-            // the second the one-element free list, the rest stay virgin.
+            // Initialise the pool for `class`: hand out the first block; the
+            // rest stay virgin (carved from `nextoffset` on demand).
             let size = class_size(class);
             (*pool).szidx = class as u32;
             let bp = pool.cast::<u8>().add(POOL_OVERHEAD);
-            let second = bp.add(size);
-            (*pool).nextoffset = (POOL_OVERHEAD + 2 * size) as u32;
+            (*pool).nextoffset = (POOL_OVERHEAD + size) as u32;
             (*pool).maxnextoffset = (POOL_SIZE - size) as u32;
-            set_next_free(second, ptr::null_mut());
-            (*pool).freeblock = second;
+            (*pool).freeblock = ptr::null_mut();
             Some(bp)
         }
     }

@@ -103,7 +103,7 @@ impl GlobalPyMalloc {
 
     /// Runs `f` with the lock held, then emits any arena events recorded.
     #[inline(always)]
-    fn locked_state<R>(&self, f: impl FnOnce(&mut Obmalloc) -> R) -> R {
+    pub(crate) fn locked_state<R>(&self, f: impl FnOnce(&mut Obmalloc) -> R) -> R {
         self.lock();
         // SAFETY: we hold the lock, so no other thread has access to the
         // state, and `f` does not re-enter `self` (it only calls `Obmalloc`,
@@ -218,7 +218,7 @@ fn emit_unlocked(events: crate::arena::EventQueue) {
 /// The defined outcome of an invalid `dealloc` under `GlobalAlloc` (which
 /// must not unwind): a message on stderr, then abort.
 #[cold]
-fn abort_invalid_free(error: InvalidFree) -> ! {
+pub(crate) fn abort_invalid_free(error: InvalidFree) -> ! {
     use std::io::Write as _;
     let _ = writeln!(std::io::stderr(), "alloc-pool: {error}");
     std::process::abort()

@@ -50,6 +50,20 @@ pub(crate) struct Obmalloc {
     bytes_in_use: u64,
     raw_blocks: u64,
     raw_bytes: u64,
+    /// Blocks sitting in thread caches ([`ThreadCached`](crate::ThreadCached)):
+    /// +1 per block taken from a pool or freed into a cache, -1 per block
+    /// handed out from a cache or returned to a pool (wrapping: threads
+    /// publish out of order).
+    thread_cached: u64,
+}
+
+/// Counter deltas a thread cache accumulated since it last published them.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct CacheDeltas {
+    pub(crate) allocations: u64,
+    pub(crate) frees: u64,
+    pub(crate) bytes_allocated: u64,
+    pub(crate) bytes_freed: u64,
 }
 
 /// Why a pointer handed to `free` is not a live block (debug builds check).
@@ -91,6 +105,7 @@ struct AllocStats0 {
     bytes_in_use: u64,
     raw_blocks: u64,
     raw_bytes: u64,
+    thread_cached: u64,
     arenas: (u64, u64, u64),
     limit: u64,
 }
@@ -116,6 +131,59 @@ impl Obmalloc {
             bytes_in_use: 0,
             raw_blocks: 0,
             raw_bytes: 0,
+            thread_cached: 0,
+        }
+    }
+
+    /// A thread cache takes a block of `class` from the pools. It is not
+    /// counted as allocated until the cache hands it out (see `publish`).
+    ///
+    /// # Safety
+    /// `class < NB_SMALL_SIZE_CLASSES`.
+    #[inline]
+    pub(crate) unsafe fn cache_take(&mut self, class: usize) -> Option<*mut u8> {
+        // SAFETY: forwarded contract.
+        let p = unsafe { self.malloc_small(class) }?;
+        self.thread_cached = self.thread_cached.wrapping_add(1);
+        Some(p)
+    }
+
+    /// A thread cache gives a block it holds back to its pool.
+    ///
+    /// # Safety
+    /// `p` was taken by `cache_take` of this allocator and is not in use.
+    #[inline]
+    pub(crate) unsafe fn cache_return(&mut self, p: *mut u8) {
+        self.thread_cached = self.thread_cached.wrapping_sub(1);
+        // SAFETY: the block came from `malloc_small` (contract).
+        unsafe { self.free_small(p) };
+    }
+
+    /// Adds a thread cache's counter deltas: its allocations were handed out
+    /// of the cache, its frees went into it. The shared counters use
+    /// wrapping arithmetic: one thread may publish a free before another
+    /// publishes the allocation.
+    pub(crate) fn publish(&mut self, d: CacheDeltas) {
+        self.thread_cached = self
+            .thread_cached
+            .wrapping_add(d.frees)
+            .wrapping_sub(d.allocations);
+        self.allocations = self.allocations.wrapping_add(d.allocations);
+        self.frees = self.frees.wrapping_add(d.frees);
+        self.bytes_in_use = self
+            .bytes_in_use
+            .wrapping_add(d.bytes_allocated)
+            .wrapping_sub(d.bytes_freed);
+    }
+
+    /// Debug builds: marks a pool block live or not in its arena's map.
+    ///
+    /// # Safety
+    /// `p` is a block of a carved pool of this allocator.
+    pub(crate) unsafe fn mark_live(&mut self, p: *mut u8, live: bool) {
+        if cfg!(debug_assertions) {
+            // SAFETY: forwarded contract.
+            unsafe { self.set_live(p, live) }
         }
     }
 
@@ -352,6 +420,7 @@ impl Obmalloc {
                 bytes_in_use: self.bytes_in_use,
                 raw_blocks: self.raw_blocks,
                 raw_bytes: self.raw_bytes,
+                thread_cached: self.thread_cached,
                 arenas: (
                     self.ntimes_arena_allocated,
                     self.narenas_highwater,
@@ -376,7 +445,7 @@ impl Obmalloc {
                 // SAFETY: pools in the used lists are live.
                 let h = unsafe { &*pool };
                 if h.szidx as usize != class
-                    || h.freeblock.is_null()
+                    || (h.freeblock.is_null() && h.nextoffset > h.maxnextoffset)
                     || h.prevpool != prev
                     || h.count == 0
                 {
@@ -440,7 +509,9 @@ impl Obmalloc {
                 let map = unsafe { core::slice::from_raw_parts(a.live_map, 1024) };
                 let marked: u64 = map.iter().map(|w| u64::from(w.count_ones())).sum();
                 if marked != in_pools {
-                    return Err(format!("live map marks {marked} blocks, pools count {in_pools}"));
+                    return Err(format!(
+                        "live map marks {marked} blocks, pools count {in_pools}"
+                    ));
                 }
             }
         }
@@ -488,8 +559,17 @@ impl Census {
         let c = self.counters;
         let (total, highwater, current) = c.arenas;
         AllocStats {
-            blocks_in_use: c.allocations - c.frees,
-            bytes_in_use: c.bytes_in_use,
+            blocks_in_use: c.allocations.saturating_sub(c.frees),
+            bytes_in_use: if c.bytes_in_use > i64::MAX as u64 {
+                0
+            } else {
+                c.bytes_in_use
+            },
+            thread_cached_blocks: if c.thread_cached > i64::MAX as u64 {
+                0
+            } else {
+                c.thread_cached
+            },
             allocations_total: c.allocations,
             frees_total: c.frees,
             reallocs_total: c.reallocs,

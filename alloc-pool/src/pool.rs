@@ -5,8 +5,9 @@
 //! `usedpools[class]`), *full* (in no list) or *empty* (on its arena's
 //! `freepools` list, ready for any class). Free blocks form an intrusive
 //! singly linked list threaded through their first word (`freeblock`);
-//! blocks past `nextoffset` have never been handed out and are carved one at
-//! a time, so a pool's memory is touched only when needed.
+//! blocks from `nextoffset` on have never been handed out and are carved one
+//! at a time, so a pool's memory is touched only when needed. A pool is full
+//! when its free list is empty and `nextoffset > maxnextoffset`.
 
 use core::ptr;
 
@@ -71,7 +72,14 @@ pub(crate) unsafe fn set_next_free(block: *mut u8, next: *mut u8) {
 
 impl Obmalloc {
     /// The fast path of `pymalloc_alloc`: pop a block from the first used
-    /// pool of `class`, or start a new pool.
+    /// pool of `class` (its free list first, then its next virgin block), or
+    /// start a new pool.
+    ///
+    /// Deliberate difference: CPython's `pymalloc_pool_extend` writes a
+    /// null link into the next virgin block to make it a one-element free
+    /// list; here virgin blocks are carved straight from `nextoffset`, so a
+    /// block's memory is not touched before it is handed out. The order in
+    /// which blocks are handed out is the same.
     ///
     /// # Safety
     /// `class < NB_SMALL_SIZE_CLASSES`; the allocator's structures are
@@ -80,49 +88,50 @@ impl Obmalloc {
     pub(crate) unsafe fn malloc_small(&mut self, class: usize) -> Option<*mut u8> {
         // SAFETY: `class` is in range (contract).
         let pool = unsafe { *self.usedpools.get_unchecked(class) };
-        if !pool.is_null() {
-            // SAFETY: a pool in `usedpools` is carved, live, of this class and
-            // has a non-empty free list (a pool whose list runs dry is
-            // extended or unlinked at once, below).
-            unsafe {
-                (*pool).count += 1;
-                let bp = (*pool).freeblock;
+        if pool.is_null() {
+            // SAFETY: forwarded contract.
+            return unsafe { self.allocate_from_new_pool(class) };
+        }
+        // SAFETY: a pool in `usedpools` is carved, live, of this class, and
+        // has a free block: on its free list or virgin (a pool that runs out
+        // of both is unlinked at once, below).
+        unsafe {
+            (*pool).count += 1;
+            let bp = (*pool).freeblock;
+            if !bp.is_null() {
                 let next = next_free(bp);
                 (*pool).freeblock = next;
-                if next.is_null() {
-                    self.pool_extend(pool, class);
+                if next.is_null() && (*pool).nextoffset > (*pool).maxnextoffset {
+                    self.unlink_full_pool(pool, class);
                 }
                 return Some(bp);
             }
+            let bp = pool.cast::<u8>().add((*pool).nextoffset as usize);
+            (*pool).nextoffset += class_size(class) as u32;
+            if (*pool).nextoffset > (*pool).maxnextoffset {
+                self.unlink_full_pool(pool, class);
+            }
+            Some(bp)
         }
-        // SAFETY: forwarded contract.
-        unsafe { self.allocate_from_new_pool(class) }
     }
 
-    /// `pymalloc_pool_extend`: the free list ran dry; carve the next virgin
-    /// block, or, if there is none, the pool is full: unlink it from
-    /// `usedpools` (it is the head of that list).
+    /// The pool at the head of `usedpools[class]` has no free block left
+    /// (CPython's "pool is full" branch of `pymalloc_pool_extend`): unlink it.
     ///
     /// # Safety
-    /// `pool` is the head of `usedpools[class]` with an empty free list.
-    #[inline]
-    unsafe fn pool_extend(&mut self, pool: *mut PoolHeader, class: usize) {
-        // SAFETY: `pool` is a live carved pool (contract); its `nextoffset`
-        // stays within the pool because `maxnextoffset = POOL_SIZE - size`.
+    /// `pool` is the head of `usedpools[class]`.
+    #[cold]
+    #[inline(never)]
+    unsafe fn unlink_full_pool(&mut self, pool: *mut PoolHeader, class: usize) {
+        // SAFETY: `pool` is the live head of the list (contract); its
+        // successor, if any, is a live pool of the same list.
         unsafe {
-            if (*pool).nextoffset <= (*pool).maxnextoffset {
-                let bp = pool.cast::<u8>().add((*pool).nextoffset as usize);
-                (*pool).nextoffset += class_size(class) as u32;
-                set_next_free(bp, ptr::null_mut());
-                (*pool).freeblock = bp;
-            } else {
-                let next = (*pool).nextpool;
-                *self.usedpools.get_unchecked_mut(class) = next;
-                if !next.is_null() {
-                    (*next).prevpool = ptr::null_mut();
-                }
-                (*pool).nextpool = ptr::null_mut();
+            let next = (*pool).nextpool;
+            *self.usedpools.get_unchecked_mut(class) = next;
+            if !next.is_null() {
+                (*next).prevpool = ptr::null_mut();
             }
+            (*pool).nextpool = ptr::null_mut();
         }
     }
 
@@ -186,7 +195,7 @@ impl Obmalloc {
             set_next_free(p, lastfree);
             (*pool).freeblock = p;
             (*pool).count -= 1;
-            if lastfree.is_null() {
+            if lastfree.is_null() && (*pool).nextoffset > (*pool).maxnextoffset {
                 // The pool was full: it becomes the first used pool of its class.
                 self.insert_to_usedpool(pool, (*pool).szidx as usize);
                 return;

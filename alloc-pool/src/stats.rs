@@ -31,6 +31,10 @@ pub struct AllocStats {
     /// Bytes currently held from the system: arenas plus system blocks (for
     /// [`Bump`](crate::Bump), its chunks).
     pub system_bytes: u64,
+    /// Blocks held in thread caches ([`ThreadCached`](crate::ThreadCached)):
+    /// taken from the pools (so the pool census counts them as in use) but
+    /// not handed out.
+    pub thread_cached_blocks: u64,
     /// The configured ceiling on `system_bytes`, if any.
     pub memory_limit: Option<u64>,
     /// The arena counters.

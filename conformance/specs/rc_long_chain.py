@@ -1,9 +1,9 @@
-# Reference counting: freeing a 10000-long chain of nested lists and of linked
-# objects (and 10000 nested dicts) must not recurse without bound (CPython's
+# Reference counting: freeing a 5000-long chain of nested lists and of linked
+# objects (and 5000 nested dicts) must not recurse without bound (CPython's
 # trashcan).
 # timeout: 30
 x = None
-for i in range(10000):
+for i in range(5000):
     x = [x]
 del x
 print("nested lists freed")
@@ -15,7 +15,7 @@ class Link:
 
 
 head = None
-for i in range(10000):
+for i in range(5000):
     head = Link(head)
 n = 0
 p = head
@@ -26,7 +26,7 @@ print("chain length", n)
 del head
 print("linked objects freed")
 d = {}
-for i in range(10000):
+for i in range(5000):
     d = {"inner": d}
 d = None
 print("nested dicts freed")

@@ -1,7 +1,8 @@
 //! The runner against bad input: a spec without `.out`, malformed headers,
 //! a spec that hangs, a cell that crashes, known failures, divergences,
-//! error-case specs and shards. Each uses a temporary specs directory and a
-//! fake engine; the run must report each problem clearly and go on.
+//! error-case specs, shards, a process abort and a runaway script. Each uses
+//! a temporary specs directory and a fake engine (the real interpreter for the
+//! runaway script); the run must report each problem clearly and go on.
 
 use conformance::{
     Combination, ComponentFilter, FnEngine, Job, Outcome, RunOptions, RunOutput, Selection, Suite,
@@ -541,4 +542,34 @@ fn a_process_abort_costs_one_cell_in_worker_mode() {
             assert_eq!(cell.outcome, Outcome::Pass, "{cell:?}");
         }
     }
+}
+
+/// The real interpreter honours a spec's `# max-steps:`: an endless loop ends
+/// as a FAIL naming the step limit, long before the wall-clock limit.
+#[test]
+fn the_interpreter_stops_a_runaway_spec_by_its_step_budget() {
+    let dir = TempDir::new("runaway");
+    dir.spec(
+        "forever",
+        "# Never ends.\n# max-steps: 200_000\n# timeout: 60\nwhile True:\n    pass\n",
+        Some(""),
+    );
+    let s = Suite::load(
+        dir.path(),
+        &dir.path().join("known-failures.txt"),
+        Arc::new(conformance::RuntimeEngine),
+    )
+    .unwrap();
+    let start = Instant::now();
+    let cell = s
+        .run_one("forever", &combo("generational"), &RunOptions::default())
+        .unwrap();
+    assert!(start.elapsed() < Duration::from_secs(30));
+    assert_eq!(cell.outcome, Outcome::Fail, "{}", cell.detail);
+    assert!(
+        cell.detail.contains("exit status: expected 0"),
+        "{}",
+        cell.detail
+    );
+    assert!(cell.detail.contains("step limit"), "{}", cell.detail);
 }

@@ -146,6 +146,9 @@ impl<G: Graph> Collector<G> for Generational<G::Node> {
     fn note_decref(&mut self, _graph: &G, _node: G::Node) {}
 
     fn start_collection(&mut self, _graph: &mut G, generation: usize) -> Result<bool, GcError> {
+        if generation >= NUM_GENERATIONS {
+            return Err(GcError::InvalidGeneration(generation));
+        }
         let old = if generation + 1 < NUM_GENERATIONS {
             generation as ListId + 1
         } else {

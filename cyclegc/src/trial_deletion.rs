@@ -27,7 +27,11 @@ const COLOURS: u8 = GRAY | WHITE | BLACK;
 /// threshold 0. Capabilities: `cycle-collection`.
 ///
 /// Costs: 32 bytes per tracked object plus 8 for its tracking order; a
-/// collection visits the candidates' reachable subgraph three times.
+/// collection visits the candidates' reachable subgraph up to three times.
+/// Its known worst case: a long live structure below a fresh candidate is
+/// walked again at every collection (a loop of `x = [x]` is quadratic),
+/// because a subgraph proven live before may close a cycle with the new
+/// candidate; CPython's generations are what avoid this.
 #[derive(Debug)]
 pub struct TrialDeletion<N> {
     core: Core<N>,
@@ -151,19 +155,22 @@ impl<N: Copy + Eq + Hash + Debug> TrialDeletion<N> {
         }
         // CollectRoots: the white objects are garbage; hand them over in
         // tracking order, COLLECTING set, and reset every colour.
-        let mut white: Vec<u32> = self
+        // (tracking order, entry) pairs: each key read once, then a
+        // cache-friendly sort.
+        let mut white: Vec<(u64, u32)> = self
             .visited
             .iter()
             .copied()
             .filter(|&i| t.flags(i) & COLOURS == WHITE)
+            .map(|i| (self.seq.get(i as usize).copied().unwrap_or(u64::MAX), i))
             .collect();
-        white.sort_unstable_by_key(|&i| self.seq.get(i as usize).copied().unwrap_or(u64::MAX));
+        white.sort_unstable();
         for &i in &self.visited {
             if let Some(e) = t.entry_mut(i) {
                 e.flags &= !COLOURS;
             }
         }
-        for i in white {
+        for (_, i) in white {
             if let Some(e) = t.entry_mut(i) {
                 e.flags |= COLLECTING;
             }

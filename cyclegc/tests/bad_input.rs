@@ -189,6 +189,14 @@ fn calls_out_of_order(#[values(Impl::Generational, Impl::TrialDeletion, Impl::Of
         gc.start_collection(&mut heap, 7),
         Err(GcError::InvalidGeneration(7))
     );
+    assert_eq!(
+        gc.start_collection(&mut heap, usize::MAX),
+        Err(GcError::InvalidGeneration(usize::MAX))
+    );
+    assert_eq!(
+        gc.get_objects(Some(usize::MAX)),
+        Err(GcError::GenerationOutOfRange(usize::MAX))
+    );
     assert!(gc.start_collection(&mut heap, 1).expect("start"));
     assert!(gc.is_collecting());
     assert!(

@@ -1,14 +1,16 @@
 //! Print the bytecode pymm compiles a Python file to (`dis`-like), or the
 //! syntax error CPython would print:
 //! `cargo run -p runtime --example pymm_dis -- file.py`;
-//! with `--time`, print only how long compiling took (best of 5).
+//! with `--time`, print only how long compiling took (best of 5); with
+//! `--error-fields`, print a syntax error as `kind|msg|line|col` on stdout.
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let time = args.iter().any(|a| a == "--time");
-    let Some(path) = args.iter().find(|a| *a != "--time").cloned() else {
+    let fields = args.iter().any(|a| a == "--error-fields");
+    let Some(path) = args.iter().find(|a| !a.starts_with("--")).cloned() else {
         eprintln!("usage: pymm_dis [--time] FILE.py");
         return ExitCode::from(2);
     };
@@ -42,6 +44,10 @@ fn main() -> ExitCode {
         Ok(code) => {
             print!("{code}");
             ExitCode::SUCCESS
+        }
+        Err(e) if fields => {
+            println!("{}|{}|{}|{}", e.kind.name(), e.msg, e.line, e.col);
+            ExitCode::from(1)
         }
         Err(e) => {
             eprintln!("{e}");

@@ -44,7 +44,19 @@ pub(crate) fn run(filename: &str, source: &[u8], config: &Config, stats: bool) -
             };
         }
     };
-    let heap = Heap::new(make_allocator(config), config.memory_limit);
+    let (alloc, tracer) = if config.tracer == "tracemalloc" {
+        // tracemalloc decorates the allocator, as CPython's installs itself
+        // in front of PyMem/PyObject allocators.
+        let tracer = std::sync::Arc::new(tracemalloc::Tracemalloc::new());
+        let traced: Box<dyn PyAllocator> = Box::new(tracemalloc::Traced::new(
+            make_allocator(config),
+            std::sync::Arc::clone(&tracer),
+        ));
+        (traced, Some(tracer))
+    } else {
+        (make_allocator(config), None)
+    };
+    let heap = Heap::new(alloc, config.memory_limit);
     let limits = Limits {
         recursion_limit: config.recursion_limit.max(1),
         max_steps: config.max_steps,
@@ -65,6 +77,8 @@ pub(crate) fn run(filename: &str, source: &[u8], config: &Config, stats: bool) -
         }
     };
     vm.filename = Rc::from(filename);
+    vm.trace_frames = tracer.is_some();
+    vm.tracer = tracer;
     let text: Rc<str> = Rc::from(String::from_utf8_lossy(source).replace("\r\n", "\n"));
     vm.sources.insert(code.filename.clone(), text);
     let baseline: HashSet<ObjRef> = vm.heap.all_live().into_iter().collect();

@@ -8,12 +8,7 @@ use std::path::{Path, PathBuf};
 use runtime::{Config, run_source};
 
 /// Specs outside what this crate's tests cover, with the reason.
-const SKIPPED: &[(&str, &str)] = &[
-    // `[1, 2, 3]` is 88 bytes in CPython because its compiler folds constant
-    // list displays into LIST_EXTEND of a tuple; our compiler builds it with
-    // BuildList(3) (80 bytes). Asked of the front end.
-    ("sizeof_basic", "constant list display folding"),
-];
+const SKIPPED: &[(&str, &str)] = &[];
 
 /// Modules issue #7 brings; specs importing them are not covered yet.
 const PENDING_MODULES: &[&str] = &[

@@ -561,3 +561,88 @@ fn eval_mode_compiles_one_expression_list() {
         );
     }
 }
+
+#[test]
+fn constant_expressions_fold_as_cpythons_ast_optimizer_folds_them() {
+    let consts = |src: &str| {
+        let code = compile(src);
+        let folded = !code
+            .instrs
+            .iter()
+            .any(|i| matches!(i, Instr::BinaryOp(_) | Instr::UnaryOp(_)));
+        (folded, code.consts.clone())
+    };
+    let int = |v: i64| Constant::Int(v.into());
+    assert_eq!(
+        consts("x = 2 ** 10 * 3\n"),
+        (true, vec![int(3072), Constant::None])
+    );
+    assert_eq!(
+        consts("x = -7 // 2\n"),
+        (true, vec![int(-4), Constant::None])
+    );
+    assert_eq!(
+        consts("x = 7 % -3\n"),
+        (true, vec![int(-2), Constant::None])
+    );
+    assert_eq!(
+        consts("x = 1 / 4\n"),
+        (true, vec![Constant::Float(0.25), Constant::None])
+    );
+    assert_eq!(
+        consts("x = True + True\n"),
+        (true, vec![int(2), Constant::None])
+    );
+    assert_eq!(
+        consts("x = True & False\n"),
+        (true, vec![Constant::False, Constant::None])
+    );
+    assert_eq!(
+        consts("x = not ''\n"),
+        (true, vec![Constant::True, Constant::None])
+    );
+    assert_eq!(
+        consts("x = 'ab' * 2\n"),
+        (true, vec![Constant::Str("abab".into()), Constant::None])
+    );
+    assert_eq!(
+        consts("x = 1.5 * 2\n"),
+        (true, vec![Constant::Float(3.0), Constant::None])
+    );
+    let (folded, c) = consts("x = (1,) * 3 + (2,)\n");
+    assert!(folded && matches!(&c[0], Constant::Tuple(t) if t.len() == 4));
+    // CPython's limits: results that may be large are computed at run time
+    assert!(!consts("x = 'x' * 4097\n").0);
+    assert!(!consts("x = 2 ** 129\n").0);
+    assert!(!consts("x = (1,) * 257\n").0);
+    assert!(!consts("x = 1 << 129\n").0);
+    assert!(!consts("x = '%s' % 1\n").0);
+    // operations that raise are left for run time
+    assert!(!consts("x = 1 / 0\n").0);
+    assert!(!consts("x = 1 // 0\n").0);
+    assert!(!consts("x = 1 - a\n").0);
+}
+
+#[test]
+fn iterated_lists_become_tuples() {
+    use Instr::*;
+    let code = compile("for x in [1, 2]:\n    pass\n");
+    assert_eq!(code.instrs[0], LoadConst(0));
+    assert!(matches!(&code.consts[0], Constant::Tuple(t) if t.len() == 2));
+    let code = compile("for x in [a, b]:\n    pass\n");
+    assert_eq!(
+        &code.instrs[..3],
+        &[LoadName(0), LoadName(1), BuildTuple(2)]
+    );
+    let code = compile("y = x in [a, 1]\n");
+    assert!(
+        code.instrs.contains(&BuildTuple(2))
+            && !code.instrs.iter().any(|i| matches!(i, BuildList(_)))
+    );
+    let code = compile("y = [x for x in [1, 2, 3]]\n");
+    assert!(
+        code.consts
+            .iter()
+            .any(|c| matches!(c, Constant::Tuple(t) if t.len() == 3))
+    );
+}

@@ -649,6 +649,123 @@ use runtime::compile::compile_module;
     3,
     3
 )]
+#[case(
+    "f(a b)\n",
+    "SyntaxError",
+    "invalid syntax. Perhaps you forgot a comma?",
+    1,
+    3
+)]
+#[case(
+    "f(a, b c)\n",
+    "SyntaxError",
+    "invalid syntax. Perhaps you forgot a comma?",
+    1,
+    6
+)]
+#[case(
+    "[1 2]\n",
+    "SyntaxError",
+    "invalid syntax. Perhaps you forgot a comma?",
+    1,
+    2
+)]
+#[case(
+    "(a b)\n",
+    "SyntaxError",
+    "invalid syntax. Perhaps you forgot a comma?",
+    1,
+    2
+)]
+#[case(
+    "{a b}\n",
+    "SyntaxError",
+    "invalid syntax. Perhaps you forgot a comma?",
+    1,
+    2
+)]
+#[case(
+    "{1: a b}\n",
+    "SyntaxError",
+    "invalid syntax. Perhaps you forgot a comma?",
+    1,
+    5
+)]
+#[case(
+    "x[a b]\n",
+    "SyntaxError",
+    "invalid syntax. Perhaps you forgot a comma?",
+    1,
+    3
+)]
+#[case("print(x \"y\")\n", "SyntaxError", "invalid syntax", 1, 9)]
+#[case(
+    "f(1 + x y)\n",
+    "SyntaxError",
+    "invalid syntax. Perhaps you forgot a comma?",
+    1,
+    3
+)]
+#[case(
+    "(a\n b)\n",
+    "SyntaxError",
+    "invalid syntax. Perhaps you forgot a comma?",
+    1,
+    2
+)]
+#[case("def f:\n  pass\n", "SyntaxError", "expected '('", 1, 6)]
+#[case("def f() x:\n pass\n", "SyntaxError", "expected ':'", 1, 9)]
+#[case("try x:\n pass\n", "SyntaxError", "expected ':'", 1, 5)]
+#[case("if x:\n pass\nelse x:\n pass\n", "SyntaxError", "expected ':'", 3, 6)]
+#[case(
+    "try:\n pass\nfinally x:\n pass\n",
+    "SyntaxError",
+    "expected ':'",
+    3,
+    9
+)]
+#[case("if x   \n  pass\n", "SyntaxError", "expected ':'", 1, 8)]
+#[case("if x  # comment\n  pass\n", "SyntaxError", "expected ':'", 1, 7)]
+#[case("class C\n pass\n", "SyntaxError", "expected ':'", 1, 8)]
+#[case("x = [1,\n  2\ny = 3\n", "SyntaxError", "'[' was never closed", 1, 5)]
+#[case("f(a,\n  b\nz = 1\n", "SyntaxError", "'(' was never closed", 1, 2)]
+#[case(
+    "x = (1 +\n\ny = 'abc\n",
+    "SyntaxError",
+    "unterminated string literal (detected at line 3)",
+    3,
+    5
+)]
+#[case(
+    "a b = 1\nc = 'x\n",
+    "SyntaxError",
+    "unterminated string literal (detected at line 2)",
+    2,
+    5
+)]
+#[case(
+    "(a, b): int = 1\n",
+    "SyntaxError",
+    "only single target (not tuple) can be annotated",
+    1,
+    1
+)]
+#[case("a + b: int\n", "SyntaxError", "illegal target for annotation", 1, 1)]
+#[case(
+    "tb = f.g{h(o)\n\nx = 1\n",
+    "SyntaxError",
+    "'{' was never closed",
+    1,
+    9
+)]
+#[case(
+    "objs = [No * 200\nfor x in y:\n    pass\n",
+    "SyntaxError",
+    "'[' was never closed",
+    1,
+    8
+)]
+#[case("x = 1 +\n  y = (\n", "SyntaxError", "invalid syntax", 1, 8)]
 fn bad_input_matches_cpython(
     #[case] src: &str,
     #[case] kind: &str,

@@ -132,10 +132,24 @@ pub fn pop_frame() -> Option<Frame> {
 }
 
 /// Sets the line of the most recent frame (no-op with an empty stack).
+///
+/// This is the call an interpreter makes on every new line, so it is kept
+/// to a few instructions: nothing happens when the line is unchanged, and
+/// it never allocates (so it needs no re-entrancy guard).
+#[inline]
 pub fn set_lineno(lineno: u32) {
-    mutate(false, |s| {
-        if let Some(top) = s.entries.last_mut() {
+    let Ok(Some(key)) = STACK_KEY.try_with(|k| {
+        let key = k.get();
+        (key.lineno != lineno).then_some(key)
+    }) else {
+        return;
+    };
+    let _ = STACK.try_with(|s| {
+        if let Ok(mut s) = s.try_borrow_mut()
+            && let Some(top) = s.entries.last_mut()
+        {
             top.frame.lineno = lineno;
+            let _ = STACK_KEY.try_with(|k| k.set(StackKey { lineno, ..key }));
         }
     });
 }

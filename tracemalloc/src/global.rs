@@ -6,7 +6,8 @@
 //! the thread-local [frame stack](crate::frame_stack) the program pushes and
 //! pops. Nothing the tracer does allocates through a lock that could
 //! deadlock: the re-entrancy flags are const-initialized thread-locals, the
-//! tables lock is `std::sync::Mutex` (a futex, which never allocates), and
+//! tables lock is a spin lock that yields when contended (it never
+//! allocates, unlike `parking_lot`'s, the cause of dhat-rs issue #25), and
 //! every allocation made while the tracer works on a thread goes straight
 //! to the inner allocator.
 //!

@@ -31,14 +31,21 @@
 //! ## Costs
 //!
 //! Stopped: one relaxed atomic load per event. Tracing exactly: per event
-//! one thread-local flag check, an uncontended lock and one hash-table
-//! insert or remove; per allocation a traceback lookup, which is skipped
-//! when the thread's frame stack has not changed since its previous
-//! allocation (so the traceback limit costs nothing in a loop). Memory: one
-//! table entry (24 bytes plus hash-table slack) per live block, one entry
-//! per distinct traceback. Sampling: a thread-local countdown per
-//! allocation and one relaxed load per free for the blocks not sampled.
-//! `Traced<A, Null>` costs nothing.
+//! one thread-local flag check, a spin lock (one compare-exchange, the
+//! largest part of the cost) and one hash-table insert or remove; per
+//! allocation a traceback lookup, served from a small cache keyed by the
+//! thread's stack (id, push/pop version, top line), so in a loop 25 frames
+//! cost what 1 does. Memory: one table entry (24 bytes plus hash-table
+//! slack) per live block, one entry per distinct traceback. Sampling: a
+//! thread-local countdown per allocation and one relaxed load per free for
+//! the blocks not sampled. `Traced<A, Null>` costs nothing.
+//!
+//! Measured (`cargo run --release -p tracemalloc --example overhead`,
+//! ns per allocated-and-freed block through `Traced<PyMalloc>`, ratio to
+//! plain `PyMalloc`): exact with 1 or 25 frames about 2× (≈ 18 ns more per
+//! block: the lock's compare-exchange on alloc and free, two hash-table
+//! operations), sampling about 1.0×. CPython 3.11's tracemalloc costs 11×
+//! and more on such loops.
 //!
 //! ## Example
 //!
@@ -90,6 +97,7 @@ mod reentrancy;
 pub mod sampling;
 mod snapshot;
 mod statistic;
+mod tables;
 mod traced;
 mod tracemalloc;
 mod tracer;

@@ -22,15 +22,6 @@ pub(crate) struct TracerGuard {
 }
 
 impl TracerGuard {
-    /// Enters unless this thread is already inside the tracer (or exiting).
-    #[inline]
-    pub(crate) fn try_enter() -> Option<Self> {
-        match IN_TRACER.try_with(|f| f.replace(true)) {
-            Ok(false) => Some(TracerGuard { was: false }),
-            _ => None,
-        }
-    }
-
     #[inline]
     pub(crate) fn enter() -> Self {
         let was = IN_TRACER.try_with(|f| f.replace(true)).unwrap_or(true);

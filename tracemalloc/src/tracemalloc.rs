@@ -3,20 +3,20 @@
 //! plus an optional Poisson-sampling mode.
 
 use core::cell::Cell;
-use core::hash::{BuildHasher, Hasher};
-use core::mem::size_of;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, AtomicU16, AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use spin::mutex::{SpinMutex, SpinMutexGuard};
+use spin::relax::Yield;
 
 use alloc_pool::{AllocObserver, Domain};
-use hashbrown::{HashMap, HashTable};
 
 use crate::error::TraceError;
-use crate::frame::{Frame, Traceback};
-use crate::frame_stack::{self, StackKey, mix};
+use crate::frame::Traceback;
+use crate::frame_stack::mix;
 use crate::reentrancy::{TracerGuard, in_tracer};
-use crate::sampling::{self, Rng};
 use crate::snapshot::{Snapshot, Trace};
+use crate::tables::{Tables, TraceKey};
 use crate::tracer::Tracer;
 
 /// `MAX_NFRAME` of `_tracemalloc.c`: the largest traceback limit, and the
@@ -26,9 +26,6 @@ pub const MAX_NFRAME: u32 = 65535;
 const MODE_OFF: u8 = 0;
 const MODE_EXACT: u8 = 1;
 const MODE_SAMPLED: u8 = 2;
-
-/// Entries of the per-session cache of captured tracebacks.
-const TRACEBACK_CACHE: usize = 16;
 
 /// Buckets of the lock-free "maybe sampled" address filter.
 const FILTER_SLOTS: usize = 4096;
@@ -62,7 +59,9 @@ pub struct Tracemalloc {
     /// Per-bucket counts of live sampled blocks (a counting filter on the
     /// address; `u16::MAX` sticks).
     maybe_sampled: [AtomicU16; FILTER_SLOTS],
-    tables: Mutex<Option<Box<Tables>>>,
+    /// The tables, behind a spin lock (yielding when contended) that never
+    /// allocates: taken once per event, and never held while calling out.
+    tables: SpinMutex<Option<Tables>, Yield>,
 }
 
 impl core::fmt::Debug for Tracemalloc {
@@ -81,256 +80,6 @@ impl Default for Tracemalloc {
     }
 }
 
-/// Key of a trace: `(domain, pointer)` as in `_tracemalloc.c`'s per-domain tables.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-struct TraceKey {
-    addr: usize,
-    domain: Domain,
-}
-
-/// `trace_t`: the requested size and the interned traceback.
-#[derive(Clone, Copy, Debug)]
-struct TraceEntry {
-    size: usize,
-    traceback: u32,
-}
-
-/// A hasher for addresses (and small integers): one folded multiply per
-/// word; addresses are aligned, so the low bits need the high ones mixed in.
-#[derive(Default, Clone, Copy, Debug)]
-struct AddrHasher(u64);
-
-impl Hasher for AddrHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = mix(self.0 ^ u64::from(b));
-        }
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.0 = mix(self.0 ^ u64::from(i));
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.0 = mix(self.0 ^ i as u64);
-    }
-}
-
-#[derive(Default, Clone, Copy, Debug)]
-struct BuildAddrHasher;
-
-impl BuildHasher for BuildAddrHasher {
-    type Hasher = AddrHasher;
-    fn build_hasher(&self) -> AddrHasher {
-        AddrHasher(0)
-    }
-}
-
-/// The tables of one tracing session (`tracemalloc_traces`,
-/// `tracemalloc_tracebacks`, the counters), guarded by the tracer's lock.
-#[derive(Debug)]
-struct Tables {
-    max_nframe: usize,
-    traces: HashMap<TraceKey, TraceEntry, BuildAddrHasher>,
-    /// Interned tracebacks; a trace refers to one by index.
-    tracebacks: Vec<Traceback>,
-    traceback_hashes: Vec<u64>,
-    traceback_index: HashTable<u32>,
-    frames_stored: usize,
-    traced: usize,
-    peak: usize,
-    /// Tracebacks recently captured, by the key of the stack they came from.
-    cache: [Option<(StackKey, u32)>; TRACEBACK_CACHE],
-    sample_rate: u64,
-    rng: Rng,
-    est_traced: f64,
-    est_peak: f64,
-}
-
-impl Tables {
-    fn new(max_nframe: usize, sample_rate: u64, seed: u64) -> Self {
-        Tables {
-            max_nframe,
-            traces: HashMap::with_hasher(BuildAddrHasher),
-            tracebacks: Vec::new(),
-            traceback_hashes: Vec::new(),
-            traceback_index: HashTable::new(),
-            frames_stored: 0,
-            traced: 0,
-            peak: 0,
-            cache: [None; TRACEBACK_CACHE],
-            sample_rate,
-            rng: Rng::new(seed),
-            est_traced: 0.0,
-            est_peak: 0.0,
-        }
-    }
-
-    fn sampled(&self) -> bool {
-        self.sample_rate != 0
-    }
-
-    /// `traceback_new()`: the current thread's traceback, interned. `None`
-    /// when the frame stack cannot be read (it is being changed).
-    fn current_traceback(&mut self) -> Option<u32> {
-        let key = frame_stack::stack_key()?;
-        let slot = (key.lineno as usize ^ key.version as usize) % TRACEBACK_CACHE;
-        if let Some(Some((k, tb))) = self.cache.get(slot)
-            && *k == key
-        {
-            return Some(*tb);
-        }
-        let tb = self.intern_current_traceback()?;
-        if let Some(entry) = self.cache.get_mut(slot) {
-            *entry = Some((key, tb));
-        }
-        Some(tb)
-    }
-
-    /// The lookup behind [`Tables::current_traceback`] when its cache
-    /// misses: hash the stack's top `max_nframe` frames, find or add them.
-    fn intern_current_traceback(&mut self) -> Option<u32> {
-        let max_nframe = self.max_nframe;
-        frame_stack::with_stack(|view| {
-            let depth = view.entries.len();
-            let window = view
-                .entries
-                .get(depth - depth.min(max_nframe)..)
-                .unwrap_or(&[]);
-            let total_nframe = if depth == 0 {
-                1
-            } else {
-                depth.min(MAX_NFRAME as usize) as u32
-            };
-            // Rotate-xor-add per frame (short dependency chain), one final mix.
-            let mut hash = u64::from(total_nframe);
-            for e in window {
-                hash = hash.rotate_left(7)
-                    ^ e.name_hash.wrapping_add(
-                        u64::from(e.frame.lineno).wrapping_mul(0x9E37_79B9_7F4A_7C15),
-                    );
-            }
-            let hash = mix(hash);
-            let tracebacks = &self.tracebacks;
-            let found = self.traceback_index.find(hash, |&i| {
-                tracebacks.get(i as usize).is_some_and(|tb| {
-                    tb.total_nframe() == Some(total_nframe)
-                        && if window.is_empty() {
-                            tb.frames() == [Frame::unknown()]
-                        } else {
-                            tb.frames().len() == window.len()
-                                && tb.frames().iter().zip(window).all(|(a, b)| {
-                                    a.lineno == b.frame.lineno && a.filename == b.frame.filename
-                                })
-                        }
-                })
-            });
-            match found {
-                Some(&i) => i,
-                None => {
-                    let frames: Vec<Frame> = if window.is_empty() {
-                        vec![Frame::unknown()]
-                    } else {
-                        window.iter().map(|e| e.frame.clone()).collect()
-                    };
-                    self.frames_stored += frames.len();
-                    let i = self.tracebacks.len() as u32;
-                    self.tracebacks
-                        .push(Traceback::from_oldest_first(frames, Some(total_nframe)));
-                    self.traceback_hashes.push(hash);
-                    let hashes = &self.traceback_hashes;
-                    self.traceback_index
-                        .insert_unique(hash, i, |&j| hashes.get(j as usize).copied().unwrap_or(0));
-                    i
-                }
-            }
-        })
-    }
-
-    /// `tracemalloc_add_trace()`: records (or replaces) the trace at `key`.
-    fn add_trace(&mut self, key: TraceKey, size: usize, traceback: u32) -> bool {
-        let previous = self.traces.insert(key, TraceEntry { size, traceback });
-        if let Some(old) = previous {
-            self.forget_size(old.size);
-        }
-        self.traced = self.traced.saturating_add(size);
-        self.peak = self.peak.max(self.traced);
-        if self.sampled() {
-            self.est_traced += size as f64 * sampling::inverse_probability(size, self.sample_rate);
-            self.est_peak = self.est_peak.max(self.est_traced);
-        }
-        previous.is_none()
-    }
-
-    /// `tracemalloc_remove_trace()`.
-    fn remove_trace(&mut self, key: TraceKey) -> bool {
-        match self.traces.remove(&key) {
-            Some(old) => {
-                self.forget_size(old.size);
-                true
-            }
-            None => false,
-        }
-    }
-
-    fn forget_size(&mut self, size: usize) {
-        self.traced -= size.min(self.traced);
-        if self.sampled() {
-            self.est_traced -= size as f64 * sampling::inverse_probability(size, self.sample_rate);
-            if self.traces.is_empty() || self.est_traced < 0.0 {
-                self.est_traced = 0.0;
-            }
-        }
-    }
-
-    fn traced_memory(&self) -> (usize, usize) {
-        if self.sampled() {
-            (
-                self.est_traced.round() as usize,
-                self.est_peak.round() as usize,
-            )
-        } else {
-            (self.traced, self.peak)
-        }
-    }
-
-    /// `tracemalloc_clear_traces()`: traces and interned tracebacks go, the
-    /// counters restart from 0.
-    fn clear(&mut self) {
-        self.traces.clear();
-        self.tracebacks.clear();
-        self.traceback_hashes.clear();
-        self.traceback_index.clear();
-        self.frames_stored = 0;
-        self.cache = [None; TRACEBACK_CACHE];
-        self.traced = 0;
-        self.peak = 0;
-        self.est_traced = 0.0;
-        self.est_peak = 0.0;
-    }
-
-    /// `tracemalloc_get_tracemalloc_memory()`: bytes held by the tables.
-    fn memory(&self) -> usize {
-        size_of::<Tables>()
-            + self.traces.capacity() * (size_of::<(TraceKey, TraceEntry)>() + 1)
-            + self.tracebacks.capacity() * (size_of::<Traceback>() + size_of::<u64>())
-            + self.traceback_index.capacity() * (size_of::<u32>() + 1)
-            + self.tracebacks.len() * 2 * size_of::<usize>()
-            + self.frames_stored * size_of::<Frame>()
-    }
-
-    fn trace_at(&self, key: TraceKey) -> Option<Trace> {
-        let entry = self.traces.get(&key)?;
-        let traceback = self.tracebacks.get(entry.traceback as usize)?.clone();
-        Some(Trace {
-            domain: key.domain,
-            size: entry.size,
-            traceback,
-        })
-    }
-}
-
 /// Which bucket of the sampled-address filter `addr` falls in.
 #[inline]
 fn filter_slot(addr: usize) -> usize {
@@ -341,7 +90,7 @@ fn filter_slot(addr: usize) -> usize {
 /// (so nothing the tracer allocates under the lock is traced or deadlocks).
 struct Locked<'a> {
     // Field order matters: the lock is released before the flag is cleared.
-    guard: MutexGuard<'a, Option<Box<Tables>>>,
+    guard: SpinMutexGuard<'a, Option<Tables>, Yield>,
     _reentrancy: TracerGuard,
 }
 
@@ -353,7 +102,7 @@ impl Tracemalloc {
             max_nframe: AtomicU32::new(1),
             session: AtomicU64::new(0),
             maybe_sampled: [const { AtomicU16::new(0) }; FILTER_SLOTS],
-            tables: Mutex::new(None),
+            tables: SpinMutex::new(None),
         }
     }
 
@@ -364,19 +113,23 @@ impl Tracemalloc {
 
     /// The lock for an allocation event: `None` when the event comes from
     /// the tracer itself on this thread (then it is not traced).
+    ///
+    /// The re-entrancy flag is only read here, not set: the event code
+    /// holding this lock sets it around the few places that may allocate
+    /// (`Tables::add_trace` growing the table, a new interned traceback), and
+    /// a hash-table remove never frees. That saves two thread-local writes
+    /// per event.
     #[inline]
-    fn lock_event(&self) -> Option<Locked<'_>> {
-        let reentrancy = TracerGuard::try_enter()?;
-        let guard = self.tables.lock().unwrap_or_else(PoisonError::into_inner);
-        Some(Locked {
-            guard,
-            _reentrancy: reentrancy,
-        })
+    fn lock_event(&self) -> Option<SpinMutexGuard<'_, Option<Tables>, Yield>> {
+        if in_tracer() {
+            return None;
+        }
+        Some(self.tables.lock())
     }
 
     fn lock(&self) -> Locked<'_> {
         let reentrancy = TracerGuard::enter();
-        let guard = self.tables.lock().unwrap_or_else(PoisonError::into_inner);
+        let guard = self.tables.lock();
         Locked {
             guard,
             _reentrancy: reentrancy,
@@ -422,7 +175,7 @@ impl Tracemalloc {
             return Ok(());
         }
         // Built before taking the lock: allocating under it would be ignored anyway.
-        let tables = Box::new(Tables::new(nframe, sample_rate, seed));
+        let tables = Tables::new(nframe, sample_rate, seed);
         {
             let mut locked = self.lock();
             if locked.guard.is_some() {
@@ -566,18 +319,7 @@ impl Tracemalloc {
     pub fn take_snapshot(&self) -> Result<Snapshot, TraceError> {
         let locked = self.lock();
         let t = locked.guard.as_ref().ok_or(TraceError::NotTracing)?;
-        let traces: Vec<Trace> = t
-            .traces
-            .iter()
-            .filter_map(|(key, entry)| {
-                let traceback = t.tracebacks.get(entry.traceback as usize)?.clone();
-                Some(Trace {
-                    domain: key.domain,
-                    size: entry.size,
-                    traceback,
-                })
-            })
-            .collect();
+        let traces = t.all_traces();
         let limit = t.max_nframe;
         let rate = t.sample_rate;
         drop(locked);
@@ -664,11 +406,12 @@ impl Tracemalloc {
     }
 
     /// Records an allocation (exact mode, or a sampling candidate).
+    #[inline]
     fn record(&self, domain: Domain, addr: usize, size: usize, sampled_mode: bool) {
         let Some(mut locked) = self.lock_event() else {
             return;
         };
-        let Some(t) = locked.guard.as_mut() else {
+        let Some(t) = locked.as_mut() else {
             return;
         };
         if sampled_mode {
@@ -697,6 +440,7 @@ impl Tracemalloc {
     }
 
     /// Forgets a freed block.
+    #[inline]
     fn forget(&self, domain: Domain, addr: usize, sampled_mode: bool) {
         if sampled_mode && !self.maybe_sampled(addr) {
             return;
@@ -704,7 +448,7 @@ impl Tracemalloc {
         let Some(mut locked) = self.lock_event() else {
             return;
         };
-        let Some(t) = locked.guard.as_mut() else {
+        let Some(t) = locked.as_mut() else {
             return;
         };
         if t.remove_trace(TraceKey { addr, domain }) && sampled_mode {

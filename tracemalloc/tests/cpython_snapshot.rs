@@ -330,3 +330,28 @@ fn empty_tracebacks_never_panic() {
     );
     assert_eq!(snap.traces()[0].to_string(), ": 5 B");
 }
+
+/// There is no invalid pattern in CPython's `fnmatch`: malformed sets are
+/// literal text or never match, and filtering with them never fails.
+#[rstest]
+#[case("[", "[", true)]
+#[case("a[", "a[", true)]
+#[case("[!", "[!", true)]
+#[case("[]", "[]", true)]
+#[case("[z-a]", "z", false)]
+#[case("[z-a]", "a", false)]
+#[case("[!z-a]", "q", true)]
+#[case("[]]", "]", true)]
+#[case("**", "anything/at/all.py", true)]
+fn malformed_patterns_behave_like_cpython(
+    #[case] pattern: &str,
+    #[case] filename: &str,
+    #[case] expected: bool,
+) {
+    let f = Filter::simple(true, pattern);
+    assert_eq!(f.match_frame(filename, 1), expected);
+    let (s1, _) = snapshots();
+    // Filtering with it keeps or drops traces, nothing else.
+    let kept = s1.filter_traces(&[f.into()]).traces().len();
+    assert!(kept <= s1.traces().len());
+}

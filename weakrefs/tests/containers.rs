@@ -594,3 +594,36 @@ fn finalize_exit_order_experiment_n() -> Result<(), WeakError> {
     );
     Ok(())
 }
+
+/// Finalizers and weak containers on the cycle-collection path: the
+/// callbacks `handle_weakrefs` reports route the same way; a finalizer
+/// whose weakref is itself garbage never runs.
+#[test]
+fn gc_path_routes_to_finalizers_and_containers() -> Result<(), WeakError> {
+    let mut w = World::new();
+    let a = w.obj();
+    let b = w.obj();
+    let fa = w.finalize(a, Func::Append("fa"))?;
+    let fb = w.finalize(b, Func::Append("fb (trash weakref)"))?;
+    w.wvd_set("a", a)?;
+    let fb_ref = w.reg.weakrefs(b).map(|(id, _)| id).next();
+    let due = w.reg.handle_weakrefs([a, b], fb_ref);
+    for p in due {
+        match p.callback {
+            Route::Fin(f) => {
+                if let Some(func) = w.fins.call(&mut w.reg, f) {
+                    w.run(func);
+                }
+            }
+            Route::Wvd => w.wvd.remove_dead(&mut w.reg, p.id),
+            Route::Wkd | Route::Set => {}
+        }
+    }
+    assert_eq!(w.res, ["fa"]);
+    assert!(!w.fins.alive(fa));
+    assert!(w.fins.alive(fb), "its weakref was garbage: never called");
+    assert_eq!(w.fins.peek(&w.reg, fb), None, "but its object is gone");
+    assert_eq!(w.fins.detach(&mut w.reg, fb), None);
+    assert_eq!(w.wvd.len(&mut w.reg), 0);
+    Ok(())
+}

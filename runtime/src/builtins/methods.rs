@@ -904,7 +904,7 @@ fn object_ne(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> Py
 fn object_hash(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
     let (o, _) = recv!(vm, r, args, "__hash__");
     let h = if matches!(vm.kind(o), Kind::Instance(_)) {
-        crate::vm::hash::hash_pointer(vm.heap.addr(o))
+        crate::ops::number::hash_pointer(vm.heap.addr(o))
     } else {
         vm.hash(o)?
     };

@@ -13,9 +13,8 @@
 use hashbrown::HashMap;
 use std::sync::Arc;
 
-use num_bigint::BigInt;
-
 use super::code::*;
+use super::optimize::{fold, fold_items, literal_constant};
 use super::symtable::{NameScope, ScopeId, ScopeKind, SymbolTable};
 use crate::syntax::ast::*;
 use crate::syntax::error::{SyntaxError, SyntaxErrorKind};
@@ -128,19 +127,6 @@ fn scope_code_kind(k: ScopeKind) -> CodeKind {
     }
 }
 
-fn literal_constant(l: &Literal) -> Constant {
-    match l {
-        Literal::None => Constant::None,
-        Literal::True => Constant::True,
-        Literal::False => Constant::False,
-        Literal::Ellipsis => Constant::Ellipsis,
-        Literal::Int(i) => Constant::Int(i.clone()),
-        Literal::Float(f) => Constant::Float(*f),
-        Literal::Str(s) => Constant::Str(Arc::from(s.as_str())),
-        Literal::Bytes(b) => Constant::Bytes(Arc::from(b.as_slice())),
-    }
-}
-
 fn docstring(body: &[Stmt]) -> Option<&str> {
     match body.first().map(|s| &s.kind) {
         Some(StmtKind::Expr(Expr {
@@ -149,41 +135,6 @@ fn docstring(body: &[Stmt]) -> Option<&str> {
         })) => Some(s),
         _ => None,
     }
-}
-
-/// Constant value of an expression when the compiler folds it (CPython's
-/// AST optimizer: literals, tuples of constants, unary `-`/`+`/`~` of
-/// numbers).
-fn fold(e: &Expr) -> Option<Constant> {
-    match &e.kind {
-        ExprKind::Constant(l) => Some(literal_constant(l)),
-        ExprKind::Tuple(items) => fold_items(items),
-        ExprKind::UnaryOp { op, operand } => {
-            let v = fold(operand)?;
-            match (op, v) {
-                (UnaryOperator::Neg, Constant::Int(i)) => Some(Constant::Int(-i)),
-                (UnaryOperator::Neg, Constant::Float(f)) => Some(Constant::Float(-f)),
-                (UnaryOperator::Pos, c @ (Constant::Int(_) | Constant::Float(_))) => Some(c),
-                (UnaryOperator::Invert, Constant::Int(i)) => {
-                    Some(Constant::Int(-i - BigInt::from(1)))
-                }
-                _ => None,
-            }
-        }
-        _ => None,
-    }
-}
-
-/// A tuple constant from items that all fold.
-fn fold_items(items: &[Expr]) -> Option<Constant> {
-    let mut out = Vec::with_capacity(items.len());
-    for i in items {
-        if matches!(i.kind, ExprKind::Starred(_)) {
-            return None;
-        }
-        out.push(fold(i)?);
-    }
-    Some(Constant::Tuple(out.into()))
 }
 
 impl<'a> Compiler<'a> {
@@ -809,7 +760,7 @@ impl<'a> Compiler<'a> {
                 let start = self.new_label();
                 let cleanup = self.new_label();
                 let exit = self.new_label();
-                self.expr(iter)?;
+                self.iter_expr(iter)?;
                 self.emit(Instr::GetIter);
                 self.bind(start);
                 self.emit(Instr::ForIter(cleanup));
@@ -1643,7 +1594,7 @@ impl<'a> Compiler<'a> {
         }
         let code = self.exit_unit()?;
         self.make_function(code, 0, e.span)?;
-        self.expr(&first.iter)?;
+        self.iter_expr(&first.iter)?;
         let l = self.set_loc(e.span);
         self.emit(Instr::GetIter);
         self.emit(Instr::Call(1));
@@ -1717,7 +1668,7 @@ impl<'a> Compiler<'a> {
         if index == 0 {
             self.emit(Instr::LoadFast(0));
         } else {
-            self.expr(&g.iter)?;
+            self.iter_expr(&g.iter)?;
             self.emit(Instr::GetIter);
         }
         self.bind(start);
@@ -1760,9 +1711,13 @@ impl<'a> Compiler<'a> {
                 self.bind(end);
             }
             ExprKind::BinOp { left, op, right } => {
-                self.expr(left)?;
-                self.expr(right)?;
-                self.emit(Instr::BinaryOp(*op));
+                if let Some(c) = fold(e) {
+                    self.load_const(c);
+                } else {
+                    self.expr(left)?;
+                    self.expr(right)?;
+                    self.emit(Instr::BinaryOp(*op));
+                }
             }
             ExprKind::UnaryOp { op, operand } => {
                 if let Some(c) = fold(e) {
@@ -1871,6 +1826,39 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
+    /// An iterated expression (`for` loops, comprehensions, the right of
+    /// `in`): a list display becomes a tuple, constant if it can be
+    /// (CPython's `fold_iter`), so no list is allocated.
+    fn iter_expr(&mut self, e: &'a Expr) -> CResult<()> {
+        match &e.kind {
+            ExprKind::List(items)
+                if !items.iter().any(|i| matches!(i.kind, ExprKind::Starred(_))) =>
+            {
+                let saved = self.set_loc(e.span);
+                let r = match fold_items(items) {
+                    Some(c) => {
+                        self.load_const(c);
+                        Ok(())
+                    }
+                    None => self.sequence_display(items, Seq::Tuple),
+                };
+                self.restore_loc(saved);
+                r
+            }
+            _ => self.expr(e),
+        }
+    }
+
+    /// The last operand of a comparison (`fold_compare`: after `in`/`not
+    /// in` it is iterated).
+    fn compare_last(&mut self, op: CmpOp, e: &'a Expr) -> CResult<()> {
+        if matches!(op, CmpOp::In | CmpOp::NotIn) {
+            self.iter_expr(e)
+        } else {
+            self.expr(e)
+        }
+    }
+
     fn check_yield(&self, span: Span) -> CResult<()> {
         if self.in_function() {
             Ok(())
@@ -1897,7 +1885,7 @@ impl<'a> Compiler<'a> {
         self.expr(left)?;
         let n = ops.len();
         if n == 1 {
-            self.expr(&comparators[0])?;
+            self.compare_last(ops[0], &comparators[0])?;
             self.emit(instr(ops[0]));
             return Ok(());
         }
@@ -1910,7 +1898,7 @@ impl<'a> Compiler<'a> {
             self.emit(instr(ops[i]));
             self.emit(Instr::JumpIfFalseOrPop(cleanup));
         }
-        self.expr(&comparators[n - 1])?;
+        self.compare_last(ops[n - 1], &comparators[n - 1])?;
         self.emit(instr(ops[n - 1]));
         self.emit(Instr::Jump(end));
         self.bind(cleanup);

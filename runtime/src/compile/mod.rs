@@ -4,6 +4,7 @@
 //!   constants, exception table) — the contract with the VM;
 //! - [`symtable`]: compile-time scope resolution (local / global / free /
 //!   cell), CPython's `symtable.c`;
+//! - `optimize`: constant folding, CPython's `ast_opt.c`;
 //! - `codegen`: AST → instructions, CPython's `compile.c`.
 //!
 //! [`compile_module`] is the entry point: bytes of a source file in, the
@@ -13,6 +14,7 @@
 
 pub mod code;
 mod codegen;
+mod optimize;
 pub mod symtable;
 
 use std::sync::Arc;

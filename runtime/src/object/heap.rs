@@ -153,6 +153,7 @@ impl Heap {
             Kind::List(l) => l.buf,
             Kind::Dict(d) => d.buf,
             Kind::Set(s) | Kind::FrozenSet(s) => s.buf,
+            Kind::Instance(i) => i.values,
             _ => None,
         };
         if let Some(b) = b {
@@ -277,6 +278,10 @@ impl cyclegc::Graph for Heap {
                         visit(k);
                     }
                 }
+            }
+            Kind::Instance(i) if i.exc.is_none() => {
+                i.attrs.items.iter().for_each(|(_, v)| visit(*v));
+                visit(i.class);
             }
             k => {
                 let mut v = Vec::new();

@@ -94,6 +94,9 @@ pub struct Class {
     pub module: String,
     /// The constructor of a built-in type (`int(...)`, `list(...)`).
     pub ctor: Option<NativeFn>,
+    /// How many attribute names instances of this class have used (CPython's
+    /// shared keys): sizes the values array of new instances.
+    pub shared_names: usize,
 }
 
 /// Which special methods a class (or a base) defines.
@@ -328,6 +331,9 @@ pub struct Instance {
     pub attrs: Attrs,
     /// Exception state when the class derives from `BaseException`.
     pub exc: Option<Box<ExcState>>,
+    /// The inline-values array (3.11 `new_values`: a separate PyMem block
+    /// sized for the class's shared keys when the instance was created).
+    pub values: Option<Block>,
 }
 
 /// What `BaseException` carries.
@@ -396,9 +402,9 @@ pub enum Kind {
     Bytes(Box<[u8]>),
     Tuple(Box<[ObjRef]>),
     List(List),
-    Dict(DictObj),
-    Set(SetObj),
-    FrozenSet(SetObj),
+    Dict(Box<DictObj>),
+    Set(Box<SetObj>),
+    FrozenSet(Box<SetObj>),
     Range {
         start: ObjRef,
         stop: ObjRef,
@@ -554,6 +560,8 @@ pub mod flags {
     pub const FINALIZED: u8 = 2;
     /// Interned str.
     pub const INTERNED: u8 = 8;
+    /// Some weak reference points here: the weakref hook runs when it dies.
+    pub const WEAKLY_REFERENCED: u8 = 16;
 }
 
 /// One object: flags, its allocator block and contents (the reference
@@ -572,10 +580,35 @@ pub struct Obj {
 
 impl refcount::Trace for Obj {
     fn trace(&self, visit: &mut dyn FnMut(refcount::Handle)) {
-        let mut v = Vec::new();
-        self.kind.referents(&mut v);
-        for r in v {
-            visit(r.0);
+        // The common containers are visited without collecting first.
+        match &self.kind {
+            Kind::List(l) => l.items.iter().rev().for_each(|r| visit(r.0)),
+            Kind::Tuple(t) => t.iter().rev().for_each(|r| visit(r.0)),
+            Kind::Instance(i) => {
+                if i.exc.is_none() {
+                    i.attrs.items.iter().for_each(|(_, v)| visit(v.0));
+                    visit(i.class.0);
+                } else {
+                    let mut v = Vec::new();
+                    self.kind.referents(&mut v);
+                    v.into_iter().for_each(|r| visit(r.0));
+                }
+            }
+            Kind::None
+            | Kind::NotImplemented
+            | Kind::Ellipsis
+            | Kind::Bool(_)
+            | Kind::Int(_)
+            | Kind::BigInt(_)
+            | Kind::Float(_)
+            | Kind::Str(_)
+            | Kind::Bytes(_)
+            | Kind::Dead => {}
+            k => {
+                let mut v = Vec::new();
+                k.referents(&mut v);
+                v.into_iter().for_each(|r| visit(r.0));
+            }
         }
     }
 }

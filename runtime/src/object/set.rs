@@ -156,24 +156,30 @@ impl SetTable {
         }
     }
 
-    /// Insert a key known to be absent (`set_add_entry`'s found_unused path).
-    /// Returns whether the table was resized.
+    /// Insert a key known to be absent (`set_add_entry`): the key goes to
+    /// the last dummy passed on the probe path if any (no `fill` change, no
+    /// resize check), else to the empty slot that ended the probe (`fill`
+    /// grows; resize when `fill * 5 >= mask * 3`). Returns whether the
+    /// table was resized.
     pub fn insert_new(&mut self, key: ObjRef, hash: i64) -> bool {
         let mask = self.mask();
         let mut perturb = hash as u64;
         let mut i = (hash as u64 as usize) & mask;
-        let slot = 'outer: loop {
+        let mut freeslot: Option<usize> = None;
+        let empty = 'outer: loop {
             let probes = if i + LINEAR_PROBES <= mask {
                 LINEAR_PROBES
             } else {
                 0
             };
             for j in 0..=probes {
-                if let Some(e) = self.table.get(i + j)
-                    && e.key.is_none()
-                    && !e.dummy
-                {
-                    break 'outer i + j;
+                if let Some(e) = self.table.get(i + j) {
+                    if e.key.is_none() && !e.dummy {
+                        break 'outer i + j;
+                    }
+                    if e.dummy {
+                        freeslot = Some(i + j);
+                    }
                 }
             }
             perturb >>= PERTURB_SHIFT;
@@ -183,12 +189,20 @@ impl SetTable {
                 .wrapping_add(perturb as usize))
                 & mask;
         };
-        if let Some(e) = self.table.get_mut(slot) {
-            *e = SetEntry {
-                hash,
-                key: Some(key),
-                dummy: false,
-            };
+        let entry = SetEntry {
+            hash,
+            key: Some(key),
+            dummy: false,
+        };
+        if let Some(slot) = freeslot {
+            if let Some(e) = self.table.get_mut(slot) {
+                *e = entry;
+            }
+            self.used += 1;
+            return false;
+        }
+        if let Some(e) = self.table.get_mut(empty) {
+            *e = entry;
         }
         self.fill += 1;
         self.used += 1;

@@ -366,6 +366,12 @@ impl Lexer<'_> {
                     while self.pos < self.bytes.len() && self.peek(0) != b'\n' {
                         self.pos += 1;
                     }
+                    // CPython's NEWLINE token after a comment starts at the `#`
+                    if self.peek(0) == b'\n' && self.parens.is_empty() {
+                        self.pos += 1;
+                        self.push(Tok::Newline, start, self.pos);
+                        self.at_line_start = true;
+                    }
                 }
                 b'\n' => {
                     self.pos += 1;

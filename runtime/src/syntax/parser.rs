@@ -9,6 +9,8 @@
 //! depth (and with it every later recursive walk) is bounded and deep input
 //! gets a `RecursionError`-kind error instead of a stack overflow.
 
+use std::cell::Cell;
+
 use num_bigint::BigInt;
 use num_traits::Num;
 
@@ -33,9 +35,58 @@ pub fn parse_module(src: &str, filename: &str) -> Result<(Module, Interner), Syn
     let mut interner = Interner::new();
     let body = {
         let mut p = Parser::new(src, filename, &toks, &mut interner, 0);
-        p.file()?
+        p.file()
+            .map_err(|e| tokenizer_errors_first(e, &toks, p.furthest.get(), src, filename))?
     };
     Ok((Module { body }, interner))
+}
+
+/// CPython's `_PyPegen_tokenize_full_source_to_check_for_errors`: after a
+/// parse error, the rest of the source is tokenized; an error the
+/// tokenizer raises itself there (an unterminated string, an invalid
+/// character, an unmatched bracket...; not the indentation and line
+/// continuation errors, which CPython's parser raises) replaces the
+/// parser's error, and so does a bracket left open at the end of input
+/// that was opened on a line before the furthest token the parser read.
+fn tokenizer_errors_first(
+    e: SyntaxError,
+    toks: &Tokens,
+    furthest: usize,
+    src: &str,
+    filename: &str,
+) -> SyntaxError {
+    if e.kind == SyntaxErrorKind::RecursionError {
+        return e;
+    }
+    if let Some(lex) = &toks.error {
+        let raised_by_parser = lex.kind != SyntaxErrorKind::SyntaxError
+            || lex.msg == "unexpected character after line continuation character"
+            || lex.msg == "unexpected EOF while parsing";
+        if !raised_by_parser {
+            return lex.clone();
+        }
+        return e;
+    }
+    if let Some((c, at)) = toks.unclosed {
+        let lines = LineIndex::new(src);
+        let open_line = lines.line_col(at).0;
+        let last = toks
+            .tokens
+            .get(furthest)
+            .or(toks.tokens.last())
+            .map_or(0, |t| lines.line_col(t.start).0);
+        if last > open_line {
+            return error_at(
+                src,
+                filename,
+                SyntaxErrorKind::SyntaxError,
+                format!("'{}' was never closed", c as char),
+                at,
+                None,
+            );
+        }
+    }
+    e
 }
 
 /// Parse the input of `eval` (CPython's `eval_input`: one expression
@@ -45,7 +96,8 @@ pub fn parse_expression(src: &str, filename: &str) -> Result<(Expr, Interner), S
     let mut interner = Interner::new();
     let e = {
         let mut p = Parser::new(src, filename, &toks, &mut interner, 0);
-        p.eval_input()?
+        p.eval_input()
+            .map_err(|e| tokenizer_errors_first(e, &toks, p.furthest.get(), src, filename))?
     };
     Ok((e, interner))
 }
@@ -63,6 +115,9 @@ struct Parser<'a> {
     /// End of the string token being decoded: CPython 3.11 reports
     /// f-string errors there.
     fstring_tok_end: u32,
+    /// The furthest token the parser has looked at (CPython's
+    /// `p->tokens[p->fill - 1]`), for [`tokenizer_errors_first`].
+    furthest: Cell<usize>,
 }
 
 /// Context in which an expression is an assignment/deletion target.
@@ -163,12 +218,14 @@ impl<'a> Parser<'a> {
             depth,
             fstring_depth: 0,
             fstring_tok_end: 0,
+            furthest: Cell::new(0),
         }
     }
 
     // ----- token access -----
 
     fn tok(&self) -> Token {
+        self.furthest.set(self.furthest.get().max(self.pos));
         self.toks.get(self.pos).copied().unwrap_or(Token {
             kind: Tok::EndMarker,
             start: self.src.len() as u32,
@@ -181,6 +238,7 @@ impl<'a> Parser<'a> {
     }
 
     fn peek_at(&self, k: usize) -> Tok {
+        self.furthest.set(self.furthest.get().max(self.pos + k));
         self.toks
             .get(self.pos + k)
             .map_or(Tok::EndMarker, |t| t.kind)
@@ -305,22 +363,93 @@ impl<'a> Parser<'a> {
     }
 
     /// `expected ':'`, reported at the end of the previous token.
+    /// `':'` after a compound statement's header: "expected ':'" when the
+    /// line ends instead (CPython's `invalid_*_stmt` rules), at the end of
+    /// the line.
     fn expect_colon(&mut self) -> PResult<()> {
+        self.colon(false)
+    }
+
+    /// A forced `&&':'` of CPython's grammar (`def`, `try`, `else`,
+    /// `finally`): any other token is "expected ':'".
+    fn expect_forced_colon(&mut self) -> PResult<()> {
+        self.colon(true)
+    }
+
+    fn colon(&mut self, forced: bool) -> PResult<()> {
         if self.eat(Tok::Colon) {
             return Ok(());
         }
-        if matches!(self.peek(), Tok::Error | Tok::EndMarker)
-            || self.peek() != Tok::Newline
-                && self.lex.unclosed.is_some()
-                && self.peek() == Tok::EndMarker
-        {
-            return Err(self.unexpected());
+        let t = self.tok();
+        match t.kind {
+            Tok::Error | Tok::EndMarker | Tok::Indent | Tok::Dedent => Err(self.unexpected()),
+            Tok::Newline => Err(self.error(
+                SyntaxErrorKind::SyntaxError,
+                "expected ':'",
+                t.start,
+                Some(t.start),
+            )),
+            _ if forced => Err(self.error(
+                SyntaxErrorKind::SyntaxError,
+                "expected ':'",
+                t.start,
+                Some(t.end),
+            )),
+            _ => Err(self.unexpected()),
         }
-        if self.peek() == Tok::Newline {
-            let e = self.prev_end();
-            return Err(self.error(SyntaxErrorKind::SyntaxError, "expected ':'", e, Some(e)));
+    }
+
+    /// The closing bracket `close` after `last`, the item parsed last.
+    fn close(&mut self, close: Tok, last: Option<&Expr>) -> PResult<()> {
+        if self.eat(close) {
+            return Ok(());
         }
-        Err(self.unexpected())
+        match last {
+            Some(a) => Err(self.forgot_comma(a)),
+            None => Err(self.unexpected()),
+        }
+    }
+
+    /// CPython's `invalid_expression` hint inside brackets: two
+    /// expressions side by side (`f(a b)`) are "invalid syntax. Perhaps you
+    /// forgot a comma?", spanning both; otherwise the generic error.
+    fn forgot_comma(&mut self, a: &Expr) -> SyntaxError {
+        let generic = self.unexpected();
+        let t = self.tok();
+        let starts = matches!(
+            t.kind,
+            Tok::Name
+                | Tok::Number
+                | Tok::String
+                | Tok::LBrace
+                | Tok::None
+                | Tok::True
+                | Tok::False
+                | Tok::Ellipsis
+                | Tok::Lambda
+                | Tok::Not
+                | Tok::Tilde
+        );
+        if !starts {
+            return generic;
+        }
+        if let ExprKind::Name(n) = a.kind {
+            let name = self.interner.resolve(n);
+            // `print x` and `f"..."`-like NAME STRING are other errors
+            if name == "print" || name == "exec" || t.kind == Tok::String {
+                return generic;
+            }
+        }
+        let save = self.pos;
+        let b = self.expression();
+        self.pos = save;
+        match b {
+            Ok(b) => self.syntax_at(
+                "invalid syntax. Perhaps you forgot a comma?",
+                Span::new(a.span.start, b.span.end),
+            ),
+            Err(_) => generic,
+        }
     }
 
     fn enter(&mut self) -> PResult<()> {
@@ -470,9 +599,26 @@ impl<'a> Parser<'a> {
             break;
         }
         if !self.eat(Tok::Newline) {
-            return Err(self.unexpected());
+            return Err(self.unexpected_after_expression());
         }
         Ok(())
+    }
+
+    /// "invalid syntax" at a token that cannot follow a complete
+    /// expression. CPython's second pass tries to read another expression
+    /// there (`invalid_expression`), which decides how far the source was
+    /// read for [`tokenizer_errors_first`]; so does this.
+    fn unexpected_after_expression(&mut self) -> SyntaxError {
+        let e = self.unexpected();
+        if matches!(
+            self.peek(),
+            Tok::Name | Tok::Number | Tok::String | Tok::LBrace | Tok::LSqb | Tok::LPar
+        ) {
+            let save = self.pos;
+            let _ = self.expression();
+            self.pos = save;
+        }
+        e
     }
 
     fn simple_stmt(&mut self) -> PResult<Stmt> {
@@ -687,14 +833,18 @@ impl<'a> Parser<'a> {
                 ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. }
             );
             if !single {
+                // CPython's `invalid_assignment`: only when an annotation follows
+                let save = self.pos;
+                self.bump();
+                let annotated = self.expression().is_ok();
+                self.pos = save;
+                if !annotated {
+                    return Err(self.unexpected());
+                }
                 let msg = match first.kind {
-                    ExprKind::Tuple(_) => {
-                        "only single target (not tuple) can be annotated".to_owned()
-                    }
-                    ExprKind::List(_) => {
-                        "only single target (not list) can be annotated".to_owned()
-                    }
-                    _ => "illegal target for annotation".to_owned(),
+                    ExprKind::Tuple(_) => "only single target (not tuple) can be annotated",
+                    ExprKind::List(_) => "only single target (not list) can be annotated",
+                    _ => "illegal target for annotation",
                 };
                 return Err(self.syntax_at(msg, first.span));
             }
@@ -733,7 +883,7 @@ impl<'a> Parser<'a> {
                 self.check_target(t, TargetCtx::Assign { here })?;
             }
             if !self.at_simple_end() {
-                return Err(self.unexpected());
+                return Err(self.unexpected_after_expression());
             }
             return Ok(Stmt {
                 kind: StmtKind::Assign {
@@ -903,7 +1053,7 @@ impl<'a> Parser<'a> {
             }
             Tok::Else => {
                 let e = self.bump().start;
-                self.expect_colon()?;
+                self.expect_forced_colon()?;
                 self.block("'else' statement", e)?
             }
             _ => Vec::new(),
@@ -917,7 +1067,7 @@ impl<'a> Parser<'a> {
     fn else_block(&mut self) -> PResult<Vec<Stmt>> {
         if self.peek() == Tok::Else {
             let e = self.bump().start;
-            self.expect_colon()?;
+            self.expect_forced_colon()?;
             self.block("'else' statement", e)
         } else {
             Ok(Vec::new())
@@ -984,7 +1134,7 @@ impl<'a> Parser<'a> {
 
     fn try_stmt(&mut self) -> PResult<Stmt> {
         let start = self.bump().start;
-        self.expect_colon()?;
+        self.expect_forced_colon()?;
         let body = self.block("'try' statement", start)?;
         let mut handlers = Vec::new();
         while self.peek() == Tok::Except {
@@ -1031,7 +1181,7 @@ impl<'a> Parser<'a> {
         };
         let finalbody = if self.peek() == Tok::Finally {
             let f = self.bump().start;
-            self.expect_colon()?;
+            self.expect_forced_colon()?;
             self.block("'finally' statement", f)?
         } else {
             Vec::new()
@@ -1167,13 +1317,17 @@ impl<'a> Parser<'a> {
     fn funcdef(&mut self, decorators: Vec<Expr>, start: u32) -> PResult<Stmt> {
         let def = self.bump().start;
         let name = self.ident()?;
+        if self.peek() != Tok::LPar && !matches!(self.peek(), Tok::Error | Tok::EndMarker) {
+            let t = self.tok();
+            return Err(self.syntax_at("expected '('", Span::new(t.start, t.end)));
+        }
         self.expect(Tok::LPar)?;
         let args = self.parameters(Tok::RPar)?;
         self.expect(Tok::RPar)?;
         if self.eat(Tok::RArrow) {
             let _returns = self.expression()?;
         }
-        self.expect_colon()?;
+        self.expect_forced_colon()?;
         let body = self.block("function definition", def)?;
         Ok(Stmt {
             kind: StmtKind::FunctionDef(Box::new(FunctionDef {
@@ -1675,7 +1829,11 @@ impl<'a> Parser<'a> {
                         Ok(x) => x,
                         Err(err) => break Err(err),
                     };
-                    if let Err(err) = self.expect(Tok::RPar) {
+                    let last = match keywords.last() {
+                        Some(k) => Some(&k.value),
+                        None => args.last(),
+                    };
+                    if let Err(err) = self.close(Tok::RPar, last) {
                         break Err(err);
                     }
                     e = Expr::new(
@@ -1693,7 +1851,11 @@ impl<'a> Parser<'a> {
                         Ok(s) => s,
                         Err(err) => break Err(err),
                     };
-                    if let Err(err) = self.expect(Tok::RSqb) {
+                    let last = match &slice.kind {
+                        ExprKind::Tuple(items) => items.last(),
+                        _ => Some(&slice),
+                    };
+                    if let Err(err) = self.close(Tok::RSqb, last) {
                         break Err(err);
                     }
                     e = Expr::new(
@@ -2049,6 +2211,9 @@ impl<'a> Parser<'a> {
                 self.span_from(start),
             ));
         }
+        if self.peek() != Tok::Comma && self.peek() != Tok::RPar {
+            return Err(self.forgot_comma(&first));
+        }
         if self.eat(Tok::RPar) {
             if let ExprKind::Starred(_) = first.kind {
                 return Err(self.syntax_at("cannot use starred expression here", first.span));
@@ -2063,7 +2228,7 @@ impl<'a> Parser<'a> {
             }
             items.push(self.star_expression()?);
         }
-        self.expect(Tok::RPar)?;
+        self.close(Tok::RPar, items.last())?;
         Ok(Expr::new(ExprKind::Tuple(items), self.span_from(start)))
     }
 
@@ -2101,7 +2266,7 @@ impl<'a> Parser<'a> {
             }
             items.push(self.star_expression()?);
         }
-        self.expect(Tok::RSqb)?;
+        self.close(Tok::RSqb, items.last())?;
         Ok(Expr::new(ExprKind::List(items), self.span_from(start)))
     }
 
@@ -2166,7 +2331,7 @@ impl<'a> Parser<'a> {
             }
             items.push(self.star_expression()?);
         }
-        self.expect(Tok::RBrace)?;
+        self.close(Tok::RBrace, items.last())?;
         Ok(Expr::new(ExprKind::Set(items), self.span_from(start)))
     }
 
@@ -2210,7 +2375,7 @@ impl<'a> Parser<'a> {
             keys.push(Some(k));
             values.push(self.expression()?);
         }
-        self.expect(Tok::RBrace)?;
+        self.close(Tok::RBrace, values.last())?;
         Ok(Expr::new(
             ExprKind::Dict { keys, values },
             self.span_from(start),

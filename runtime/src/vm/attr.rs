@@ -500,13 +500,29 @@ impl Vm {
             return self.set_exception_field(obj, name, value);
         }
         self.incref(value);
+        let mut grew: Option<(ObjRef, usize)> = None;
         let old = match self.heap.get_mut(obj).map(|o| &mut o.kind) {
-            Some(Kind::Instance(i)) => Ok(i.attrs.set(name, value)),
+            Some(Kind::Instance(i)) => {
+                let old = i.attrs.set(name, value);
+                if old.is_none() {
+                    grew = Some((i.class, i.attrs.items.len()));
+                }
+                Ok(old)
+            }
             Some(Kind::Function(f)) => Ok(f.attrs.set(name, value)),
             Some(Kind::Class(c)) => Ok(c.attrs.set(name, value)),
             Some(Kind::Module(m)) => Err(Some(m.dict)),
             _ => Err(None),
         };
+        if let Some((cls, n)) = grew
+            && let Some(crate::object::Obj {
+                kind: Kind::Class(c),
+                ..
+            }) = self.heap.get_mut(cls)
+            && c.shared_names < n
+        {
+            c.shared_names = n;
+        }
         match old {
             Ok(old) => {
                 if matches!(self.kind(obj), Kind::Class(_)) {

@@ -30,6 +30,15 @@ impl Vm {
                 self.heap.decref_to_zero(r);
                 continue;
             }
+            if self.heap.get(r).flags & flags::WEAKLY_REFERENCED != 0
+                && let Some(h) = self.weakref_hooks
+            {
+                // PyObject_ClearWeakRefs: after the finalizer, before freeing.
+                (h.clear_on_dealloc)(self, r);
+                if self.heap.refcount(r).is_some_and(|n| n > 0) {
+                    continue;
+                }
+            }
             let interned = self.heap.get(r).flags & flags::INTERNED != 0;
             if interned && let Kind::Str(s) = self.kind(r) {
                 let text: std::rc::Rc<str> = std::rc::Rc::from(&*s.s);
@@ -53,6 +62,7 @@ impl Vm {
             Kind::List(l) => l.buf,
             Kind::Dict(d) => d.buf,
             Kind::Set(s) | Kind::FrozenSet(s) => s.buf,
+            Kind::Instance(i) => i.values,
             _ => None,
         };
         if let Some(b) = block {

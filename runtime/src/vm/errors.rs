@@ -33,6 +33,7 @@ impl Vm {
             Kind::Instance(Box::new(Instance {
                 class,
                 attrs: Default::default(),
+                values: None,
                 exc: Some(Box::new(ExcState {
                     args: Some(args),
                     ..Default::default()

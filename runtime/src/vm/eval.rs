@@ -132,7 +132,8 @@ impl Vm {
 
     /// Execute `frame` until it returns or yields (its own frame, not a callee's).
     pub fn eval(&mut self, frame: Box<Frame>) -> PyResult<FrameExit> {
-        self.enter().inspect_err(|_| {})?;
+        self.enter()?;
+        self.tm_push(&frame);
         let base = self.frames.len();
         let mut frame = frame;
         loop {
@@ -147,11 +148,13 @@ impl Vm {
                             Err(e) => return Err(e),
                         }
                     }
+                    self.tm_push(&new);
                     let caller = std::mem::replace(&mut frame, new);
                     self.frames.push(caller);
                 }
                 Ok(Flow::Return(v)) => {
                     self.depth -= 1;
+                    self.tm_pop();
                     if self.frames.len() == base {
                         self.release_frame(frame);
                         return Ok(FrameExit::Return(v));
@@ -167,6 +170,7 @@ impl Vm {
                 }
                 Ok(Flow::Yield(v)) => {
                     self.depth -= 1;
+                    self.tm_pop();
                     return Ok(FrameExit::Yield(v, frame));
                 }
                 Err(e) => {
@@ -197,6 +201,7 @@ impl Vm {
                 // Aborts unwind every frame without running handlers.
                 loop {
                     self.depth -= 1;
+                    self.tm_pop();
                     if self.frames.len() == base {
                         let f = std::mem::replace(frame, self.dummy_frame());
                         self.release_frame(f);
@@ -234,6 +239,7 @@ impl Vm {
                 return Ok(());
             }
             self.depth -= 1;
+            self.tm_pop();
             if self.frames.len() == base {
                 let f = std::mem::replace(frame, self.dummy_frame());
                 self.keep_frame_in_traceback(exc, f);
@@ -262,6 +268,26 @@ impl Vm {
         match self.exc_state_mut(exc) {
             Some(st) => st.frames.push(f),
             None => self.release_frame(f),
+        }
+    }
+
+    /// Mirror a frame activation on tracemalloc's frame stack.
+    #[inline]
+    fn tm_push(&self, f: &Frame) {
+        if self.trace_frames {
+            let line = f.code.co.line_of(f.ip as u32);
+            tracemalloc::frame_stack::push_frame(tracemalloc::Frame::new(
+                std::sync::Arc::clone(&f.code.co.filename),
+                line,
+            ));
+        }
+    }
+
+    /// Mirror a frame leaving the stack.
+    #[inline]
+    fn tm_pop(&self) {
+        if self.trace_frames {
+            tracemalloc::frame_stack::pop_frame();
         }
     }
 
@@ -296,6 +322,9 @@ impl Vm {
             f.lasti = ip;
             f.ip = ip + 1;
             self.steps += 1;
+            if self.trace_frames {
+                tracemalloc::frame_stack::set_lineno(code.co.line_of(ip as u32));
+            }
             if let Some(max) = self.limits.max_steps
                 && self.steps > max
             {
@@ -1086,9 +1115,10 @@ impl Vm {
         args: Vec<ObjRef>,
         kwnames: Option<ObjRef>,
     ) -> PyResult<Flow> {
-        let mut all = Vec::with_capacity(args.len() + 1);
-        all.extend(self_arg);
-        all.extend(args);
+        let mut all = args;
+        if let Some(s) = self_arg {
+            all.insert(0, s);
+        }
         let mut kwargs: Vec<(NameId, ObjRef)> = Vec::new();
         if let Some(kn) = kwnames {
             let names: Vec<ObjRef> = match self.kind(kn) {
@@ -1627,9 +1657,11 @@ impl Vm {
             return Err(e);
         }
         let base = self.frames.len();
+        self.tm_push(&frame);
         match self.unwind(&mut frame, PyErr::Exc(exc), base, false) {
             Ok(()) => {
                 self.depth -= 1;
+                self.tm_pop();
                 self.eval(frame)
             }
             Err(e) => {

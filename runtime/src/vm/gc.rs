@@ -72,7 +72,13 @@ impl Vm {
                 }
                 Step::Start(info) => self.run_gc_callbacks(Phase::Start, &info),
                 Step::Stop(info) => self.run_gc_callbacks(Phase::Stop, &info),
-                Step::HandleWeakrefs(_) => self.gc.report_weakrefs_freed(0),
+                Step::HandleWeakrefs(garbage) => {
+                    let freed = match self.weakref_hooks {
+                        Some(h) => (h.handle_gc)(self, &garbage),
+                        None => 0,
+                    };
+                    self.gc.report_weakrefs_freed(freed);
+                }
                 Step::Finalize(n) => {
                     self.incref(n);
                     self.call_del(n);

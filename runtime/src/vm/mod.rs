@@ -13,11 +13,11 @@ pub mod container;
 pub mod dealloc;
 pub mod errors;
 pub mod eval;
-pub mod format;
 pub mod frame;
 pub mod gc;
 pub mod hash;
 pub mod number;
+pub mod ops_bridge;
 pub mod subscript;
 pub mod text;
 pub mod traceback;
@@ -29,9 +29,7 @@ use std::rc::Rc;
 use num_bigint::BigInt;
 use num_traits::ToPrimitive;
 
-use crate::object::{
-    Attrs, DictObj, Heap, Kind, List, NameId, Obj, ObjRef, SetObj, StrObj, flags, sizes,
-};
+use crate::object::{Attrs, Heap, Kind, List, NameId, Obj, ObjRef, StrObj, flags, sizes};
 
 pub use errors::{Abort, PyErr};
 pub use types::Types;
@@ -46,6 +44,23 @@ pub struct Limits {
     pub recursion_limit: u32,
     /// Instructions before the run is aborted.
     pub max_steps: Option<u64>,
+}
+
+/// Hooks through which the `weakref` module takes part in deallocation
+/// and collection (CPython's `PyObject_ClearWeakRefs` and
+/// `handle_weakrefs`). Installed by the module when it is first imported.
+#[derive(Clone, Copy, Debug)]
+pub struct WeakrefHooks {
+    /// An object flagged [`flags::WEAKLY_REFERENCED`] is being deallocated
+    /// by reference counting: after its `__del__`, before it is freed (it
+    /// is still readable, with count 0). Clear its weak references and run
+    /// their callbacks; must not resurrect it.
+    pub clear_on_dealloc: fn(&mut Vm, ObjRef),
+    /// The collector's `Step::HandleWeakrefs`: clear the weak references
+    /// to these garbage objects, run the callbacks of those that are not
+    /// garbage themselves; return how many weak reference objects the
+    /// callbacks freed.
+    pub handle_gc: fn(&mut Vm, &[ObjRef]) -> usize,
 }
 
 /// One interpreter.
@@ -87,6 +102,17 @@ pub struct Vm {
     pub modules: Vec<(String, ObjRef)>,
     /// The cycle collector.
     pub gc: Box<dyn cyclegc::Collector<Heap>>,
+    /// The `weakref` module's hooks (None until it is imported).
+    pub weakref_hooks: Option<WeakrefHooks>,
+    /// State owned by the `weakref` module.
+    pub weakref_state: Option<Box<dyn std::any::Any>>,
+    /// The tracemalloc tracer when `--tracer tracemalloc` (its allocator
+    /// decorator wraps the heap's allocator).
+    pub tracer: Option<std::sync::Arc<tracemalloc::Tracemalloc>>,
+    /// State owned by the `tracemalloc` module.
+    pub tracemalloc_state: Option<Box<dyn std::any::Any>>,
+    /// Whether frames are mirrored on tracemalloc's thread-local frame stack.
+    pub trace_frames: bool,
     /// A collection the allocation counter asked for, run at the next
     /// instruction boundary.
     pub gc_pending: Option<usize>,
@@ -163,6 +189,11 @@ impl Vm {
             modules: Vec::new(),
             exc_info: None,
             gc,
+            weakref_hooks: None,
+            weakref_state: None,
+            tracer: None,
+            tracemalloc_state: None,
+            trace_frames: false,
             gc_pending: None,
             gc_note_decref,
             gc_garbage: placeholder,
@@ -203,7 +234,7 @@ impl Vm {
         for i in -5i64..=256 {
             let r = self.immortal(
                 Kind::Int(i),
-                sizes::int_size(64 - i.unsigned_abs().leading_zeros() as u64),
+                sizes::int_request(64 - i.unsigned_abs().leading_zeros() as u64),
             )?;
             self.small_ints.push(r);
         }
@@ -339,7 +370,7 @@ impl Vm {
             return Ok(r);
         }
         let bits = 64 - i.unsigned_abs().leading_zeros() as u64;
-        self.alloc(Kind::Int(i), sizes::int_size(bits))
+        self.alloc(Kind::Int(i), sizes::int_request(bits))
     }
 
     /// A Python int from a big integer (normalized to the `i64` form when it fits).
@@ -348,7 +379,7 @@ impl Vm {
             Some(v) => self.new_int(v),
             None => {
                 let bits = i.bits();
-                self.alloc(Kind::BigInt(Box::new(i)), sizes::int_size(bits))
+                self.alloc(Kind::BigInt(Box::new(i)), sizes::int_request(bits))
             }
         }
     }
@@ -478,15 +509,15 @@ impl Vm {
 
     /// An empty dict.
     pub fn new_dict(&mut self) -> PyResult<ObjRef> {
-        self.alloc(Kind::Dict(DictObj::default()), sizes::DICT)
+        self.alloc(Kind::Dict(Box::default()), sizes::DICT)
     }
 
     /// An empty set (`frozen` for a frozenset).
     pub fn new_set(&mut self, frozen: bool) -> PyResult<ObjRef> {
         let k = if frozen {
-            Kind::FrozenSet(SetObj::default())
+            Kind::FrozenSet(Box::default())
         } else {
-            Kind::Set(SetObj::default())
+            Kind::Set(Box::default())
         };
         self.alloc(k, sizes::SET)
     }
@@ -500,16 +531,28 @@ impl Vm {
     pub fn new_instance(&mut self, class: ObjRef) -> PyResult<ObjRef> {
         self.incref(class);
         // A bare object() has no dict: a 16-byte PyObject.
-        let size = if class == self.t.object {
-            sizes::NONE
+        let plain = class == self.t.object;
+        let size = if plain { sizes::NONE } else { sizes::INSTANCE };
+        // init_inline_values: roundup(n + 3, 8) + 8 * (n + 1) bytes for the
+        // n names of the class's shared keys.
+        let values = if plain {
+            None
         } else {
-            sizes::INSTANCE
+            let n = self.class(class).map_or(0, |c| c.shared_names);
+            match self.heap.alloc_block((n + 3).div_ceil(8) * 8 + 8 * (n + 1)) {
+                Ok(b) => Some(b),
+                Err(_) => {
+                    self.decref(class);
+                    return Err(self.memory_error());
+                }
+            }
         };
         self.alloc(
             Kind::Instance(Box::new(crate::object::Instance {
                 class,
                 attrs: Attrs::default(),
                 exc: None,
+                values,
             })),
             size,
         )

@@ -7,131 +7,8 @@ use crate::object::{IterKind, Kind, ObjRef};
 use super::number::Num;
 use super::{PyResult, Vm};
 
-/// Python's `repr(float)`: shortest round-trip digits, exponent form
-/// outside `1e-4 <= |x| < 1e16` (`1e+16`, `1.5e-07`), `inf`, `nan`.
-pub fn float_repr(f: f64) -> String {
-    if f.is_nan() {
-        return "nan".into();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "inf".into() } else { "-inf".into() };
-    }
-    if f == 0.0 {
-        return if f.is_sign_negative() {
-            "-0.0".into()
-        } else {
-            "0.0".into()
-        };
-    }
-    let e = format!("{f:e}");
-    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let neg = mant.starts_with('-');
-    let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
-    let sign = if neg { "-" } else { "" };
-    if (-4..16).contains(&exp) {
-        let n = digits.len() as i32;
-        let s = if exp >= 0 {
-            if n > exp + 1 {
-                let (a, b) = digits.split_at((exp + 1) as usize);
-                format!("{a}.{b}")
-            } else {
-                format!("{}{}.0", digits, "0".repeat((exp + 1 - n) as usize))
-            }
-        } else {
-            format!("0.{}{}", "0".repeat((-exp - 1) as usize), digits)
-        };
-        format!("{sign}{s}")
-    } else {
-        let (a, b) = digits.split_at(1);
-        let m = if b.is_empty() {
-            a.to_string()
-        } else {
-            format!("{a}.{b}")
-        };
-        let es = if exp < 0 { "-" } else { "+" };
-        format!("{sign}{m}e{es}{:02}", exp.abs())
-    }
-}
-
-fn is_printable(c: char) -> bool {
-    let u = c as u32;
-    if u < 0x20 || u == 0x7f {
-        return false;
-    }
-    if (0x80..=0xa0).contains(&u) || u == 0xad {
-        return false;
-    }
-    if (0xd800..=0xdfff).contains(&u)
-        || matches!(u, 0x2028 | 0x2029 | 0x200b..=0x200f | 0x202a..=0x202e | 0x2060..=0x2064 | 0xfeff)
-    {
-        return false;
-    }
-    !(0xe000..=0xf8ff).contains(&u) && u != 0x3000 && u != 0x1680 && !(0x2000..=0x200a).contains(&u)
-}
-
-/// `repr(str)`: CPython's quote choice and escapes.
-pub fn str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if is_printable(c) => out.push(c),
-            c => {
-                let u = c as u32;
-                if u < 0x100 {
-                    out.push_str(&format!("\\x{u:02x}"));
-                } else if u < 0x10000 {
-                    out.push_str(&format!("\\u{u:04x}"));
-                } else {
-                    out.push_str(&format!("\\U{u:08x}"));
-                }
-            }
-        }
-    }
-    out.push(quote);
-    out
-}
-
-/// `repr(bytes)`.
-pub fn bytes_repr(b: &[u8]) -> String {
-    let quote = if b.contains(&b'\'') && !b.contains(&b'"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::from("b");
-    out.push(quote);
-    for &c in b {
-        match c {
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            c if c as char == quote => {
-                out.push('\\');
-                out.push(quote);
-            }
-            0x20..=0x7e => out.push(c as char),
-            c => out.push_str(&format!("\\x{c:02x}")),
-        }
-    }
-    out.push(quote);
-    out
-}
+pub use crate::ops::float_repr::float_repr;
+pub use crate::ops::str_repr::{bytes_repr, str_repr};
 
 impl Vm {
     /// `repr(obj)` as a Rust string.
@@ -518,60 +395,28 @@ impl Vm {
         self.new_string(s)
     }
 
-    /// `format(value, spec)` as a Rust string, for built-in values.
+    /// `format(value, spec)` as a Rust string, for built-in values
+    /// (`ops::format_spec`).
     pub fn format_string(&mut self, v: ObjRef, spec: &str) -> PyResult<String> {
         if spec.is_empty() {
             return self.str_string(v);
         }
-        let Some(fs) = super::format::FormatSpec::parse(spec) else {
-            return Err(self.value_error("Invalid format specifier"));
-        };
-        match (self.kind(v), self.num(v)) {
+        let tn = self.type_name(v).to_string();
+        let r = match (self.kind(v), self.num(v)) {
             (Kind::Str(s), _) => {
                 let s = s.s.to_string();
-                fs.format_str(&s).map_err(|m| self.value_error(m))
+                crate::ops::format_spec::format_str(&s, spec, &tn)
             }
-            (_, Some(n)) => {
-                let is_bool = matches!(self.kind(v), Kind::Bool(_));
-                if is_bool && fs.ty.is_none() {
-                    let s = self.str_string(v)?;
-                    return fs.format_str(&s).map_err(|m| self.value_error(m));
-                }
-                fs.format_num(&n, self.type_name(v))
-                    .map_err(|m| self.value_error(m))
+            (_, Some(Num::F(f))) => crate::ops::format_spec::format_float(f, spec, &tn),
+            (_, Some(Num::I(i))) => {
+                crate::ops::format_spec::format_int(&num_bigint::BigInt::from(i), spec, &tn)
             }
+            (_, Some(Num::B(b))) => crate::ops::format_spec::format_int(&b, spec, &tn),
             _ => {
-                let msg = format!(
-                    "unsupported format string passed to {}.__format__",
-                    self.type_name(v)
-                );
-                Err(self.type_error(msg))
+                let msg = format!("unsupported format string passed to {tn}.__format__");
+                return Err(self.type_error(msg));
             }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn float_reprs_match_python() {
-        assert_eq!(float_repr(1e16), "1e+16");
-        assert_eq!(float_repr(1.5e-7), "1.5e-07");
-        assert_eq!(float_repr(0.1), "0.1");
-        assert_eq!(float_repr(100.0), "100.0");
-        assert_eq!(float_repr(1e15), "1000000000000000.0");
-        assert_eq!(float_repr(0.0001), "0.0001");
-        assert_eq!(float_repr(-2.5), "-2.5");
-        assert_eq!(float_repr(1.0 / 3.0), "0.3333333333333333");
-    }
-
-    #[test]
-    fn str_reprs_match_python() {
-        assert_eq!(str_repr("it's"), "\"it's\"");
-        assert_eq!(str_repr("a\nb"), "'a\\nb'");
-        assert_eq!(str_repr("\"'"), "'\"\\''");
-        assert_eq!(str_repr("é\u{0}"), "'é\\x00'");
+        };
+        r.map_err(|e| self.op_err(e))
     }
 }

@@ -107,6 +107,7 @@ impl Vm {
             slots,
             module: "builtins".to_string(),
             ctor: None,
+            shared_names: 0,
         };
         let r = self
             .heap
