@@ -9,7 +9,7 @@
 //! allocates: the int objects (requested size 28 + 4 bytes per digit, 4
 //! more than `sys.getsizeof`), the list item arrays grown by realloc with
 //! CPython's over-allocation, dict key tables, set tables, str and tuple
-//! objects; the list and dict objects themselves come from free lists in
+//! objects, instances with their inline-values arrays; the list and dict objects themselves come from free lists in
 //! CPython (not traced) — small next to their contents.
 
 use std::process::Command;
@@ -61,6 +61,17 @@ words = ["item-%d-" % i * 4 for i in range(20000)]
 print(tracemalloc.get_traced_memory()[0])
 "#;
 
+/// 20000 instances of a two-attribute class (object plus inline-values array).
+const INSTANCES: &str = r#"import tracemalloc
+class Point:
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+tracemalloc.start()
+pts = [Point(i, -i) for i in range(20000)]
+print(tracemalloc.get_traced_memory()[0])
+"#;
+
 /// A 300 x 100 list of lists.
 const NESTED: &str = r#"import tracemalloc
 tracemalloc.start()
@@ -100,6 +111,7 @@ fn pymm_figure(name: &str, src: &str) -> i64 {
 #[case::tuples("tuples", TUPLES)]
 #[case::strings("strings", STRINGS)]
 #[case::nested("nested", NESTED)]
+#[case::instances("instances", INSTANCES)]
 fn traced_memory_within_5_percent_of_cpython(#[case] name: &str, #[case] src: &str) {
     let ours = pymm_figure(name, src);
     let Some(cpython) = python3_figure(name, src) else {
