@@ -64,7 +64,7 @@ pub(crate) fn run(filename: &str, source: &[u8], config: &Config, stats: bool) -
     let mut vm = match Vm::new(
         heap,
         make_collector(config),
-        config.interning == "cpython",
+        interning::by_name(&config.interning).unwrap_or_else(|| Box::new(interning::CPython)),
         limits,
     ) {
         Ok(vm) => vm,

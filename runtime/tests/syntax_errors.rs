@@ -766,6 +766,16 @@ use runtime::compile::compile_module;
     8
 )]
 #[case("x = 1 +\n  y = (\n", "SyntaxError", "invalid syntax", 1, 8)]
+#[case("x° = 1\n", "SyntaxError", "invalid character '°' (U+00B0)", 1, 2)]
+#[case("€ = 1\n", "SyntaxError", "invalid character '€' (U+20AC)", 1, 1)]
+#[case(
+    "x\u{200b} = 1\n",
+    "SyntaxError",
+    "invalid non-printable character U+200B",
+    1,
+    2
+)]
+#[case("١ = 1\n", "SyntaxError", "invalid character '١' (U+0661)", 1, 1)]
 fn bad_input_matches_cpython(
     #[case] src: &str,
     #[case] kind: &str,

@@ -208,7 +208,7 @@ fn sys_intern(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> 
             return Err(vm.type_error(msg));
         }
     };
-    if !vm.interning_on {
+    if !vm.policy.shares(interning::Candidate::Explicit(&text)) {
         vm.incref(s);
         return Ok(s);
     }

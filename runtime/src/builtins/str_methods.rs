@@ -198,10 +198,10 @@ fn split_list(vm: &mut Vm, parts: Vec<&str>, maxsplit: i64) -> PyResult<ObjRef> 
     let n = parts.len();
     let l = strs(vm, parts)?;
     // Starts with split_prealloc slots, then grows by appends.
-    let mut alloc = crate::ops::list_growth::split_prealloc(maxsplit);
-    for size in alloc..n {
-        alloc = crate::ops::list_growth::list_resize(size, alloc, size + 1);
-    }
+    let start = crate::ops::list_growth::split_prealloc(maxsplit);
+    let alloc = (start..n).fold(start, |alloc, size| {
+        crate::ops::list_growth::list_resize(size, alloc, size + 1)
+    });
     vm.list_set_allocated(l, alloc)?;
     Ok(l)
 }
