@@ -829,7 +829,7 @@ fn report(results: &[Measurement], opts: &Options) -> (String, bool) {
         );
         let _ = writeln!(
             out,
-            "  {:<22} {:<16} {:<10} {:<30} {:<26} status",
+            "  {:<22} {:<24} {:<10} {:<30} {:<26} status",
             "workload", "ours", "peer", "required", "measured"
         );
         for b in budgets {
@@ -849,7 +849,7 @@ fn report(results: &[Measurement], opts: &Options) -> (String, bool) {
             };
             let _ = writeln!(
                 out,
-                "  {:<22} {:<16} {:<10} {:<30} {:<26} {status}",
+                "  {:<22} {:<24} {:<10} {:<30} {:<26} {status}",
                 format!("{}/{}", b.group, b.workload),
                 b.ours,
                 b.peer,

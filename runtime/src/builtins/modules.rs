@@ -78,6 +78,8 @@ impl Vm {
         let m = match n.as_str() {
             "sys" => self.make_sys()?,
             "gc" => self.make_gc_module()?,
+            "weakref" => self.make_weakref_module()?,
+            "tracemalloc" => self.make_tracemalloc_module()?,
             _ => {
                 let c = self.t.module_not_found_error;
                 return Err(self.err(c, format!("No module named '{n}'")));
@@ -206,7 +208,7 @@ fn sys_intern(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> 
             return Err(vm.type_error(msg));
         }
     };
-    if !vm.interning_on {
+    if !vm.policy.shares(interning::Candidate::Explicit(&text)) {
         vm.incref(s);
         return Ok(s);
     }
