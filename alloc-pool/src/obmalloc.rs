@@ -187,6 +187,23 @@ impl Obmalloc {
         }
     }
 
+    /// Counts one allocation. The counters wrap rather than overflow: with
+    /// thread caches, one thread may count a free before another publishes
+    /// the allocation.
+    #[inline(always)]
+    fn count_alloc(&mut self, size: usize) {
+        self.allocations = self.allocations.wrapping_add(1);
+        self.bytes_in_use = self.bytes_in_use.wrapping_add(size as u64);
+    }
+
+    #[inline(always)]
+    fn resize_bytes(&mut self, old: usize, new: usize) {
+        self.bytes_in_use = self
+            .bytes_in_use
+            .wrapping_sub(old as u64)
+            .wrapping_add(new as u64);
+    }
+
     /// Bytes held from the system: arenas plus system blocks (their
     /// requested sizes).
     #[inline]
@@ -206,8 +223,7 @@ impl Obmalloc {
                 // SAFETY: `p` was just handed out by `malloc_small`.
                 unsafe { self.set_live(p, true) };
             }
-            self.allocations += 1;
-            self.bytes_in_use += layout.size() as u64;
+            self.count_alloc(layout.size());
             if zeroed {
                 // SAFETY: `p` is a fresh block of at least `layout.size()` bytes.
                 unsafe { ptr::write_bytes(p, 0, layout.size()) };
@@ -225,8 +241,7 @@ impl Obmalloc {
             return None;
         }
         let p = raw::alloc(layout, zeroed)?;
-        self.allocations += 1;
-        self.bytes_in_use += layout.size() as u64;
+        self.count_alloc(layout.size());
         self.raw_blocks += 1;
         self.raw_bytes += layout.size() as u64;
         Some(p)
@@ -239,8 +254,8 @@ impl Obmalloc {
     /// with `layout`'s size and alignment.
     #[inline(always)]
     pub(crate) unsafe fn free(&mut self, p: NonNull<u8>, layout: Layout) {
-        self.frees += 1;
-        self.bytes_in_use -= layout.size() as u64;
+        self.frees = self.frees.wrapping_add(1);
+        self.bytes_in_use = self.bytes_in_use.wrapping_sub(layout.size() as u64);
         if is_small(layout) {
             if cfg!(debug_assertions) {
                 // SAFETY: `p` is a live pool block (contract).
@@ -281,7 +296,7 @@ impl Obmalloc {
             let nbytes = new.size();
             if nbytes <= size && 4 * nbytes > 3 * size {
                 self.reallocs += 1;
-                self.bytes_in_use = self.bytes_in_use - old.size() as u64 + nbytes as u64;
+                self.resize_bytes(old.size(), nbytes);
                 return Some(p);
             }
         } else if !is_small(new) {
@@ -292,7 +307,7 @@ impl Obmalloc {
             // SAFETY: a large layout means `p` is a system block for `old`.
             let q = unsafe { raw::realloc(p, old, new.size()) }?;
             self.reallocs += 1;
-            self.bytes_in_use = self.bytes_in_use - old.size() as u64 + new.size() as u64;
+            self.resize_bytes(old.size(), new.size());
             self.raw_bytes = self.raw_bytes - old.size() as u64 + new.size() as u64;
             return Some(q);
         }

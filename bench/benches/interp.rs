@@ -48,36 +48,39 @@ fn interp(c: &mut Criterion) {
     let empty = dir.join("empty.py");
     let _ = std::fs::write(&empty, "");
     let python_available = time_python(&empty).is_some();
-    let mut group = c.benchmark_group("interp");
-    group.sample_size(10);
-    group.warm_up_time(Duration::from_millis(500));
-    group.measurement_time(Duration::from_secs(3));
+    // Interpreter start-up: the fastest of a few empty runs.
+    let startup = (0..5)
+        .filter_map(|_| time_python(&empty))
+        .min()
+        .unwrap_or_default();
     let config = Config::default();
     for (name, src) in SCRIPTS {
-        group.bench_function(format!("{name}/pymm"), |b| {
+        let mut group = c.benchmark_group(format!("interp/{name}"));
+        group.sample_size(10);
+        group.warm_up_time(Duration::from_millis(500));
+        group.measurement_time(Duration::from_secs(3));
+        group.bench_function("pymm", |b| {
             b.iter(|| {
                 let out = run_source("bench.py", src.as_bytes(), &config);
                 assert_eq!(out.status, 0, "{}", String::from_utf8_lossy(&out.stderr));
             });
         });
-        if !python_available {
-            continue;
-        }
-        let path = dir.join(format!("{name}.py"));
-        let _ = std::fs::write(&path, src);
-        group.bench_function(format!("{name}/cpython"), |b| {
-            b.iter_custom(|iters| {
-                let mut total = Duration::ZERO;
-                for _ in 0..iters {
-                    let base = time_python(&empty).unwrap_or_default();
-                    let full = time_python(&path).unwrap_or_default();
-                    total += full.saturating_sub(base);
-                }
-                total
+        if python_available {
+            let path = dir.join(format!("{name}.py"));
+            let _ = std::fs::write(&path, src);
+            group.bench_function("cpython", |b| {
+                b.iter_custom(|iters| {
+                    let mut total = Duration::ZERO;
+                    for _ in 0..iters {
+                        let full = time_python(&path).unwrap_or_default();
+                        total += full.saturating_sub(startup).max(Duration::from_micros(1));
+                    }
+                    total
+                });
             });
-        });
+        }
+        group.finish();
     }
-    group.finish();
 }
 
 criterion_group!(benches, interp);

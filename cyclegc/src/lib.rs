@@ -23,6 +23,16 @@
 //! | [`TrialDeletion`] | `cycle-collection` | Bacon–Rajan trial deletion from buffered candidate roots |
 //! | [`Off`] | — | nothing: cycles leak |
 //!
+//! ## Choosing a collector
+//!
+//! [`Generational`] is CPython's collector: every observable detail of
+//! `gc` (counts, thresholds, generation order of `__del__`, untracking)
+//! matches 3.11, and young collections never look at old objects.
+//! [`TrialDeletion`] examines only what was decremented since the last
+//! collection, so an untouched live heap costs nothing, but a long live
+//! structure under a fresh candidate is walked again every time.
+//! [`Off`] is the baseline that shows what cycle collection buys.
+//!
 //! ## Driving a collection
 //!
 //! A collection is a state machine ([`Collector::step`] returns a

@@ -341,3 +341,48 @@ fn young_collection_does_not_see_older_garbage() {
     assert_eq!(collect(&mut heap, gc, 1), 1);
     assert_eq!(heap.log, ["del old"]);
 }
+
+#[rstest]
+fn stop_callback_counts_collected_and_uncollectable(
+    #[values(Impl::Generational, Impl::TrialDeletion)] imp: Impl,
+) {
+    // GCCallbackTests::test_collect_garbage: two uncollectable (legacy)
+    // pairs plus one collectable self-loop.
+    let (mut gc, mut heap) = setup(imp);
+    let gc = gc.as_mut();
+    for i in 0..2 {
+        let (a, b) = pair(
+            &mut heap,
+            gc,
+            &format!("U{i}a"),
+            &format!("U{i}b"),
+            Del::None,
+            Del::None,
+        );
+        heap.set_legacy(a);
+        heap.set_legacy(b);
+        heap.decref(gc, a);
+        heap.decref(gc, b);
+    }
+    let c = heap.obj(gc, "C1055820");
+    heap.add_ref(gc, c, c);
+    heap.decref(gc, c);
+    assert_eq!(collect(&mut heap, gc, 2), 5);
+    let stop = heap
+        .callbacks
+        .last()
+        .map(|&(_, info)| info)
+        .unwrap_or_default();
+    assert_eq!(
+        (stop.generation, stop.collected, stop.uncollectable),
+        (2, 1, 4)
+    );
+    assert_eq!(gc.garbage().len(), 4);
+    // A callback-side cleanup: break the pairs, empty the garbage list.
+    for g in gc.garbage().to_vec() {
+        heap.drop_refs(gc, g);
+    }
+    heap.clear_garbage(gc);
+    assert!(gc.garbage().is_empty());
+    assert_eq!(collect(&mut heap, gc, 2), 0);
+}

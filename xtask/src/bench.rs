@@ -44,6 +44,38 @@ pub(crate) struct Budget {
 pub(crate) const BUDGETS: &[Budget] = &[
     // alloc (issue #2)
     Budget {
+        group: "interp",
+        workload: "list_append",
+        ours: "pymm",
+        peer: "cpython",
+        max_ratio: 3.0,
+        source: "#6: the interpreter within 3x of CPython's time (first goal)",
+    },
+    Budget {
+        group: "interp",
+        workload: "linked_objects",
+        ours: "pymm",
+        peer: "cpython",
+        max_ratio: 3.0,
+        source: "#6: the interpreter within 3x of CPython's time (first goal)",
+    },
+    Budget {
+        group: "interp",
+        workload: "dict_of_str",
+        ours: "pymm",
+        peer: "cpython",
+        max_ratio: 3.0,
+        source: "#6: the interpreter within 3x of CPython's time (first goal)",
+    },
+    Budget {
+        group: "interp",
+        workload: "calls",
+        ours: "pymm",
+        peer: "cpython",
+        max_ratio: 3.0,
+        source: "#6: the interpreter within 3x of CPython's time (first goal)",
+    },
+    Budget {
         group: "alloc",
         workload: "churn",
         ours: "pymalloc",
@@ -797,7 +829,7 @@ fn report(results: &[Measurement], opts: &Options) -> (String, bool) {
         );
         let _ = writeln!(
             out,
-            "  {:<22} {:<16} {:<10} {:<30} {:<26} status",
+            "  {:<22} {:<24} {:<10} {:<30} {:<26} status",
             "workload", "ours", "peer", "required", "measured"
         );
         for b in budgets {
@@ -817,7 +849,7 @@ fn report(results: &[Measurement], opts: &Options) -> (String, bool) {
             };
             let _ = writeln!(
                 out,
-                "  {:<22} {:<16} {:<10} {:<30} {:<26} {status}",
+                "  {:<22} {:<24} {:<10} {:<30} {:<26} {status}",
                 format!("{}/{}", b.group, b.workload),
                 b.ours,
                 b.peer,

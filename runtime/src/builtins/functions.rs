@@ -362,14 +362,26 @@ fn sorted(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyRes
         Some(r) => vm.truthy(r)?,
         None => false,
     };
-    let mut items = vm.collect(args[0])?;
-    if let Err(e) = sort_items(vm, &mut items, key, reverse) {
-        for i in items {
-            vm.decref(i);
-        }
+    // PySequence_List (list_extend: preallocated from the length hint), then sort in place.
+    let l = vm.new_list(Vec::new())?;
+    if let Err(e) = vm.list_extend(l, args[0]) {
+        vm.decref(l);
         return Err(e);
     }
-    vm.new_list(items)
+    let mut items = vm.list_items(l);
+    if let Err(e) = sort_items(vm, &mut items, key, reverse) {
+        vm.decref(l);
+        return Err(e);
+    }
+    if let Some(crate::object::Obj {
+        kind: Kind::List(li),
+        ..
+    }) = vm.heap.get_mut(l)
+        && li.items.len() == items.len()
+    {
+        li.items = items;
+    }
+    Ok(l)
 }
 
 fn sum(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyResult<ObjRef> {

@@ -78,6 +78,8 @@ impl Vm {
         let m = match n.as_str() {
             "sys" => self.make_sys()?,
             "gc" => self.make_gc_module()?,
+            "weakref" => self.make_weakref_module()?,
+            "tracemalloc" => self.make_tracemalloc_module()?,
             _ => {
                 let c = self.t.module_not_found_error;
                 return Err(self.err(c, format!("No module named '{n}'")));
@@ -114,6 +116,8 @@ impl Vm {
             ("getrecursionlimit", sys_getrecursionlimit),
             ("setrecursionlimit", sys_setrecursionlimit),
             ("exit", sys_exit),
+            ("getallocatedblocks", sys_getallocatedblocks),
+            ("_debugmallocstats", sys_debugmallocstats),
         ];
         for (name, f) in fns {
             self.add_function(d, name, *f)?;
@@ -204,7 +208,7 @@ fn sys_intern(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> 
             return Err(vm.type_error(msg));
         }
     };
-    if !vm.interning_on {
+    if !vm.policy.shares(interning::Candidate::Explicit(&text)) {
         vm.incref(s);
         return Ok(s);
     }
@@ -250,6 +254,33 @@ fn sys_setrecursionlimit(
         Some(_) => Err(vm.value_error("recursion limit must be greater or equal than 1")),
         None => Err(vm.type_error("'str' object cannot be interpreted as an integer")),
     }
+}
+
+/// `sys.getallocatedblocks()`: blocks currently allocated through the object
+/// allocator (CPython's `_Py_GetAllocatedBlocks`: pool blocks plus the large
+/// requests it passed to the raw allocator).
+fn sys_getallocatedblocks(
+    vm: &mut Vm,
+    _r: Option<ObjRef>,
+    args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
+    vm.check_args("sys.getallocatedblocks", args, 0, 0)?;
+    let n = vm.heap.allocator().stats().blocks_in_use;
+    vm.new_bigint(BigInt::from(n))
+}
+
+/// `sys._debugmallocstats()`: the allocator's report, on stderr.
+fn sys_debugmallocstats(
+    vm: &mut Vm,
+    _r: Option<ObjRef>,
+    args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
+    vm.check_args("sys._debugmallocstats", args, 0, 0)?;
+    let report = vm.heap.debug_stats();
+    vm.write_err(&report);
+    Ok(vm.none())
 }
 
 fn sys_exit(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {

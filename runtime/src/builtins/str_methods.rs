@@ -193,6 +193,19 @@ fn strs(vm: &mut Vm, parts: Vec<&str>) -> PyResult<ObjRef> {
     list_of(vm, owned)
 }
 
+/// `str.split`'s result list keeps its initial `split_prealloc(maxsplit)` slots.
+fn split_list(vm: &mut Vm, parts: Vec<&str>, maxsplit: i64) -> PyResult<ObjRef> {
+    let n = parts.len();
+    let l = strs(vm, parts)?;
+    // Starts with split_prealloc slots, then grows by appends.
+    let start = crate::ops::list_growth::split_prealloc(maxsplit);
+    let alloc = (start..n).fold(start, |alloc, size| {
+        crate::ops::list_growth::list_resize(size, alloc, size + 1)
+    });
+    vm.list_set_allocated(l, alloc)?;
+    Ok(l)
+}
+
 fn split(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyResult<ObjRef> {
     let (s, a) = text(vm, r, args, "split")?;
     let (sep, maxsplit) = split_args(vm, &a, kw)?;
@@ -200,7 +213,7 @@ fn split(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyResul
         Some(sep) => op(vm, text_ops::split(&s, sep, maxsplit))?,
         None => text_ops::split_whitespace(&s, maxsplit),
     };
-    strs(vm, parts)
+    split_list(vm, parts, maxsplit)
 }
 
 fn rsplit(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyResult<ObjRef> {
@@ -210,7 +223,7 @@ fn rsplit(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyResu
         Some(sep) => op(vm, text_ops::rsplit(&s, sep, maxsplit))?,
         None => text_ops::rsplit_whitespace(&s, maxsplit),
     };
-    strs(vm, parts)
+    split_list(vm, parts, maxsplit)
 }
 
 fn splitlines(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyResult<ObjRef> {

@@ -2,7 +2,8 @@
 //! them: `tp_basicsize + ob_size * tp_itemsize`, plus the 16-byte `PyGC_Head`
 //! for GC objects and the 16-byte managed-dict pre-header for instances.
 //! These are also the sizes of the blocks the runtime requests from the
-//! allocator, so the allocator sees CPython's request sizes.
+//! allocator, so the allocator sees CPython's request sizes. Growth
+//! policies (list over-allocation, dict and set tables) are `ops::list_growth`'s.
 
 /// `PyGC_Head`: two pointers before every GC object.
 pub const GC_HEAD: usize = 16;
@@ -61,7 +62,7 @@ pub fn int_request(bits: u64) -> usize {
 
 /// `tuple`: 24-byte header + 8 per item + GC head.
 pub fn tuple_size(len: usize) -> usize {
-    24 + 8 * len + GC_HEAD
+    crate::ops::list_growth::tuple_sizeof(len)
 }
 
 /// The storage kind of a str (PEP 393): bytes per character and whether all
@@ -90,21 +91,4 @@ pub fn str_size(chars: usize, width: usize, ascii: bool) -> usize {
     } else {
         72 + (chars + 1) * width
     }
-}
-
-/// `list_resize`'s over-allocation (Objects/listobject.c, 3.11): the item
-/// capacity to allocate when a list of `allocated` slots must hold `newsize`
-/// items, growing from `cur_size`.
-pub fn list_capacity(allocated: usize, cur_size: usize, newsize: usize) -> usize {
-    if allocated >= newsize && newsize >= (allocated >> 1) {
-        return allocated;
-    }
-    if newsize == 0 {
-        return 0;
-    }
-    let mut new_allocated = (newsize + (newsize >> 3) + 6) & !3usize;
-    if newsize.saturating_sub(cur_size) > new_allocated - newsize {
-        new_allocated = (newsize + 3) & !3usize;
-    }
-    new_allocated
 }

@@ -253,18 +253,16 @@ struct Lexer<'a> {
     at_line_start: bool,
 }
 
+/// CPython's identifier rule (PEP 3131): `_` or XID_Start, then
+/// XID_Continue (NFKC normalization is not applied).
 fn is_name_start(c: char) -> bool {
-    c == '_' || c.is_ascii_alphabetic() || (!c.is_ascii() && c.is_alphabetic())
+    c == '_' || c.is_ascii_alphabetic() || (!c.is_ascii() && crate::ops::unicode::is_xid_start(c))
 }
 
 fn is_name_continue(c: char) -> bool {
     c == '_'
         || c.is_ascii_alphanumeric()
-        || (!c.is_ascii() && (c.is_alphanumeric() || is_combining(c)))
-}
-
-fn is_combining(c: char) -> bool {
-    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+        || (!c.is_ascii() && crate::ops::unicode::is_xid_continue(c))
 }
 
 /// Tokenize `src` (already decoded, newlines normalized to `\n`).
@@ -416,7 +414,7 @@ impl Lexer<'_> {
                         if ch.is_ascii() && !ch.is_ascii_control() {
                             self.pos += len;
                             self.push(Tok::BadChar, start, start + len);
-                        } else if ch.is_control() {
+                        } else if !crate::ops::unicode::is_printable(ch) {
                             return Err(self.syntax(
                                 format!("invalid non-printable character U+{:04X}", ch as u32),
                                 start,

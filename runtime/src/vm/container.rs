@@ -397,7 +397,8 @@ impl Vm {
     pub fn list_resize(&mut self, l: ObjRef, newsize: usize) -> PyResult<()> {
         let changed = match self.heap.get_mut(l).map(|o| &mut o.kind) {
             Some(Kind::List(li)) => {
-                let cap = sizes::list_capacity(li.allocated, li.items.len(), newsize);
+                let cap =
+                    crate::ops::list_growth::list_resize(li.items.len(), li.allocated, newsize);
                 let changed = cap != li.allocated;
                 li.allocated = cap;
                 changed
@@ -499,10 +500,19 @@ impl Vm {
         Ok(())
     }
 
+    /// Set a list's allocation to `n` slots (at least its length): a list
+    /// whose growth history is known, such as `str.split`'s.
+    pub fn list_set_allocated(&mut self, l: ObjRef, n: usize) -> PyResult<()> {
+        if let Some(Kind::List(li)) = self.heap.get_mut(l).map(|o| &mut o.kind) {
+            li.allocated = n.max(li.items.len());
+        }
+        self.sync_buf(l)
+    }
+
     /// `list_preallocate_exact`: room for `n` items, rounded up to even.
     fn list_preallocate(&mut self, l: ObjRef, n: usize) -> PyResult<()> {
         if let Some(Kind::List(li)) = self.heap.get_mut(l).map(|o| &mut o.kind) {
-            li.allocated = (n + 1) & !1;
+            li.allocated = crate::ops::list_growth::list_preallocate_exact(n);
         }
         self.sync_buf(l)
     }
