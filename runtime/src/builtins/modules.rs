@@ -79,6 +79,8 @@ impl Vm {
             "sys" => self.make_sys()?,
             "gc" => self.make_gc_module()?,
             "__future__" => self.make_future()?,
+            "weakref" => self.make_weakref_module()?,
+            "tracemalloc" => self.make_tracemalloc_module()?,
             _ => {
                 let c = self.t.module_not_found_error;
                 return Err(self.err(c, format!("No module named '{n}'")));

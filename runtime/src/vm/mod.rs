@@ -113,6 +113,8 @@ pub struct Vm {
     pub weakref_hooks: Option<WeakrefHooks>,
     /// State owned by the `weakref` module.
     pub weakref_state: Option<Box<dyn std::any::Any>>,
+    /// Run in order at the start of teardown (CPython's atexit callbacks).
+    pub atexit_hooks: Vec<fn(&mut Vm)>,
     /// The tracemalloc tracer when `--tracer tracemalloc` (its allocator
     /// decorator wraps the heap's allocator).
     pub tracer: Option<std::sync::Arc<tracemalloc::Tracemalloc>>,
@@ -200,6 +202,7 @@ impl Vm {
             gc,
             weakref_hooks: None,
             weakref_state: None,
+            atexit_hooks: Vec::new(),
             tracer: None,
             tracemalloc_state: None,
             trace_frames: false,
