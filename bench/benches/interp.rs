@@ -57,14 +57,11 @@ fn time_python(timer: &std::path::Path, path: &std::path::Path) -> Option<Durati
 
 fn interp(c: &mut Criterion) {
     let dir = script_dir();
+    let timer = dir.join("timer.py");
     let empty = dir.join("empty.py");
+    let _ = std::fs::write(&timer, TIMER);
     let _ = std::fs::write(&empty, "");
-    let python_available = time_python(&empty).is_some();
-    // Interpreter start-up: the fastest of a few empty runs.
-    let startup = (0..5)
-        .filter_map(|_| time_python(&empty))
-        .min()
-        .unwrap_or_default();
+    let python_available = time_python(&timer, &empty).is_some();
     let config = Config::default();
     for (name, src) in SCRIPTS {
         let mut group = c.benchmark_group(format!("interp/{name}"));
