@@ -52,7 +52,10 @@ pub enum SetProbe {
 #[derive(Clone, Copy, Debug)]
 pub struct SetProbeState {
     hash: i64,
+    /// The probe's base index (`i` of `set_lookkey`: linear probes look at
+    /// `i + 1 ..= i + 9` without changing it).
     i: usize,
+    offset: usize,
     perturb: u64,
     probes_left: usize,
     started: bool,
@@ -64,6 +67,7 @@ impl SetProbeState {
         SetProbeState {
             hash,
             i: 0,
+            offset: 0,
             perturb: hash as u64,
             probes_left: 0,
             started: false,
@@ -111,6 +115,7 @@ impl SetTable {
             if !st.started {
                 st.started = true;
                 st.i = (st.hash as u64 as usize) & mask;
+                st.offset = 0;
                 st.probes_left = if st.i + LINEAR_PROBES <= mask {
                     LINEAR_PROBES
                 } else {
@@ -118,7 +123,7 @@ impl SetTable {
                 };
             } else if st.probes_left > 0 {
                 st.probes_left -= 1;
-                st.i += 1;
+                st.offset += 1;
             } else {
                 st.perturb >>= PERTURB_SHIFT;
                 st.i = (st
@@ -127,18 +132,20 @@ impl SetTable {
                     .wrapping_add(1)
                     .wrapping_add(st.perturb as usize))
                     & mask;
+                st.offset = 0;
                 st.probes_left = if st.i + LINEAR_PROBES <= mask {
                     LINEAR_PROBES
                 } else {
                     0
                 };
             }
-            let Some(e) = self.table.get(st.i) else {
+            let slot = st.i + st.offset;
+            let Some(e) = self.table.get(slot) else {
                 return SetProbe::Absent;
             };
             match e.key {
                 None if !e.dummy => return SetProbe::Absent,
-                Some(key) if e.hash == st.hash => return SetProbe::Candidate { slot: st.i, key },
+                Some(key) if e.hash == st.hash => return SetProbe::Candidate { slot, key },
                 _ => {}
             }
         }
