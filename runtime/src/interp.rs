@@ -64,7 +64,7 @@ pub(crate) fn run(filename: &str, source: &[u8], config: &Config, stats: bool) -
     let mut vm = match Vm::new(
         heap,
         make_collector(config),
-        config.interning == "cpython",
+        interning::by_name(&config.interning).unwrap_or_else(|| Box::new(interning::CPython)),
         limits,
     ) {
         Ok(vm) => vm,
@@ -171,6 +171,11 @@ fn report(vm: &mut Vm, e: PyErr, status: &mut i32) {
 /// remaining cycles are finalized and cleared, then anything still alive is
 /// a leaked reference.
 fn teardown(vm: &mut Vm, baseline: &HashSet<ObjRef>, check_leaks: bool, status: &mut i32) {
+    // atexit callbacks run before the interpreter starts finalizing.
+    let hooks = std::mem::take(&mut vm.atexit_hooks);
+    for h in hooks {
+        h(vm);
+    }
     vm.finalizing = true;
     // More steps are allowed for __del__ during teardown.
     vm.limits.max_steps = vm.limits.max_steps.map(|m| m.saturating_add(1_000_000));

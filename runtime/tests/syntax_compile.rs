@@ -95,6 +95,9 @@ fn the_reference_scripts_compile_and_verify() {
 #[case::imports(
     "import a\nimport a.b.c\nimport a.b as c\nfrom a import b, c as d\nfrom a.b import (c,\n    d,)\nfrom m import *\n"
 )]
+#[case::future(
+    "\"\"\"doc\"\"\"\nfrom __future__ import annotations\nfrom __future__ import (division,\n    generator_stop)\nx = 1\n"
+)]
 #[case::misc(
     "assert x\nassert x, 'msg'\npass; pass\nif x: y = 1; z = 2\nx: int = 1\ny: int\nobj.a: int\nglobal q\nx = \\\n    1\n"
 )]

@@ -776,6 +776,35 @@ use runtime::compile::compile_module;
     2
 )]
 #[case("١ = 1\n", "SyntaxError", "invalid character '١' (U+0661)", 1, 1)]
+#[case(
+    "x=1\nfrom __future__ import annotations\n",
+    "SyntaxError",
+    "from __future__ imports must occur at the beginning of the file",
+    2,
+    1
+)]
+#[case(
+    "from __future__ import foo\n",
+    "SyntaxError",
+    "future feature foo is not defined",
+    1,
+    1
+)]
+#[case("from __future__ import braces\n", "SyntaxError", "not a chance", 1, 1)]
+#[case(
+    "def f():\n  from __future__ import division\n",
+    "SyntaxError",
+    "from __future__ imports must occur at the beginning of the file",
+    2,
+    3
+)]
+#[case(
+    "import os\nfrom __future__ import annotations, division\n",
+    "SyntaxError",
+    "from __future__ imports must occur at the beginning of the file",
+    2,
+    1
+)]
 fn bad_input_matches_cpython(
     #[case] src: &str,
     #[case] kind: &str,

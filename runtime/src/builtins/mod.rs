@@ -15,7 +15,9 @@ pub use methods::close_generator;
 mod methods;
 pub mod modules;
 mod str_methods;
+mod tracemalloc_mod;
 mod types;
+mod weakref_mod;
 
 use crate::object::{Builtin, Kind, NameId, NativeFn, ObjRef, heap::OutOfMemory, sizes};
 use crate::vm::{PyResult, Vm};

@@ -78,6 +78,9 @@ impl Vm {
         let m = match n.as_str() {
             "sys" => self.make_sys()?,
             "gc" => self.make_gc_module()?,
+            "__future__" => self.make_future()?,
+            "weakref" => self.make_weakref_module()?,
+            "tracemalloc" => self.make_tracemalloc_module()?,
             _ => {
                 let c = self.t.module_not_found_error;
                 return Err(self.err(c, format!("No module named '{n}'")));
@@ -100,6 +103,26 @@ impl Vm {
             }
         }
         Ok(())
+    }
+
+    /// `__future__`: every feature name is present (they change nothing here).
+    fn make_future(&mut self) -> PyResult<ObjRef> {
+        let m = self.new_module("__future__")?;
+        let t = self.bool_obj(true);
+        for name in [
+            "annotations",
+            "division",
+            "print_function",
+            "generator_stop",
+            "absolute_import",
+            "unicode_literals",
+            "with_statement",
+            "nested_scopes",
+            "generators",
+        ] {
+            self.module_set(m, name, t)?;
+        }
+        Ok(m)
     }
 
     fn make_sys(&mut self) -> PyResult<ObjRef> {
@@ -206,7 +229,7 @@ fn sys_intern(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> 
             return Err(vm.type_error(msg));
         }
     };
-    if !vm.interning_on {
+    if !vm.policy.shares(interning::Candidate::Explicit(&text)) {
         vm.incref(s);
         return Ok(s);
     }

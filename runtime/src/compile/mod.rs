@@ -80,11 +80,13 @@ fn run_on_compiler_thread(
     mode: Mode,
 ) -> Result<Arc<CodeObject>, SyntaxError> {
     let name = filename.to_owned();
+    let bytes = src.len();
+    let _span = tracing::debug_span!("compile", filename, bytes).entered();
     let worker = std::thread::Builder::new()
         .name("pymm-compile".into())
         .stack_size(COMPILER_STACK_SIZE)
         .spawn(move || compile_on_this_thread(&src, &name, mode));
-    match worker {
+    let result = match worker {
         Ok(handle) => handle.join().unwrap_or_else(|_| {
             Err(SyntaxError::without_position(
                 SyntaxErrorKind::RecursionError,
@@ -97,7 +99,12 @@ fn run_on_compiler_thread(
             format!("cannot start the compiler thread: {e}"),
             filename,
         )),
+    };
+    match &result {
+        Ok(code) => tracing::debug!(instructions = code.instrs.len(), "compiled"),
+        Err(e) => tracing::debug!(error = %e.msg, line = e.line, "syntax error"),
     }
+    result
 }
 
 /// [`compile_str`] without the dedicated thread: the caller's stack must

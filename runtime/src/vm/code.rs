@@ -124,7 +124,7 @@ impl Vm {
             Constant::Int(i) => self.new_bigint(i.clone())?,
             Constant::Float(f) => self.new_float(*f)?,
             Constant::Str(s) => {
-                if c.is_identifier_like_str() && self.interning_on {
+                if self.policy.shares(interning::Candidate::StrConstant(s)) {
                     self.intern_str(s)?
                 } else {
                     self.new_str(s)?

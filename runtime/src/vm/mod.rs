@@ -70,7 +70,14 @@ pub struct Vm {
     name_strs: Vec<ObjRef>,
     name_text: Vec<Rc<str>>,
     name_ids: HashMap<Rc<str>, NameId>,
-    interned: HashMap<Rc<str>, ObjRef>,
+    /// The interned-string table (`interning::Interner`: text -> the
+    /// canonical str object; its reference is not counted, 3.11's mortal
+    /// interned strings).
+    interned: interning::Interner<ObjRef>,
+    /// The interning policy (`--interning`): which values share one object.
+    pub policy: Box<dyn interning::InternPolicy>,
+    /// The policy's small-int range, cached for the hot path.
+    small_int_range: Option<std::ops::RangeInclusive<i64>>,
     /// Whether the small-int cache and string interning are on.
     pub interning_on: bool,
     /// The built-in types and exception classes.
@@ -106,6 +113,8 @@ pub struct Vm {
     pub weakref_hooks: Option<WeakrefHooks>,
     /// State owned by the `weakref` module.
     pub weakref_state: Option<Box<dyn std::any::Any>>,
+    /// Run in order at the start of teardown (CPython's atexit callbacks).
+    pub atexit_hooks: Vec<fn(&mut Vm)>,
     /// The tracemalloc tracer when `--tracer tracemalloc` (its allocator
     /// decorator wraps the heap's allocator).
     pub tracer: Option<std::sync::Arc<tracemalloc::Tracemalloc>>,
@@ -157,7 +166,7 @@ impl Vm {
     pub fn new(
         heap: Heap,
         gc: Box<dyn cyclegc::Collector<Heap>>,
-        interning_on: bool,
+        policy: Box<dyn interning::InternPolicy>,
         limits: Limits,
     ) -> Result<Vm, String> {
         let gc_note_decref = gc.name() == "trial-deletion";
@@ -167,8 +176,10 @@ impl Vm {
             name_strs: Vec::new(),
             name_text: Vec::new(),
             name_ids: HashMap::new(),
-            interned: HashMap::new(),
-            interning_on,
+            interned: interning::Interner::new(),
+            interning_on: policy.shares(interning::Candidate::StrConstant("a")),
+            small_int_range: policy.small_int_range(),
+            policy,
             t: Types::placeholder(placeholder),
             none: placeholder,
             true_: placeholder,
@@ -191,6 +202,7 @@ impl Vm {
             gc,
             weakref_hooks: None,
             weakref_state: None,
+            atexit_hooks: Vec::new(),
             tracer: None,
             tracemalloc_state: None,
             trace_frames: false,
@@ -363,8 +375,8 @@ impl Vm {
     /// A Python int from an `i64` (cached for -5..=256 when interning is on).
     #[inline]
     pub fn new_int(&mut self, i: i64) -> PyResult<ObjRef> {
-        if (-5..=256).contains(&i)
-            && self.interning_on
+        if let Some(range) = &self.small_int_range
+            && range.contains(&i)
             && let Some(&r) = self.small_ints.get((i + 5) as usize)
         {
             return Ok(r);
@@ -431,7 +443,7 @@ impl Vm {
 
     /// The canonical interned str equal to `s` (CPython's `PyUnicode_InternInPlace`).
     pub fn intern_str(&mut self, s: &str) -> PyResult<ObjRef> {
-        if let Some(&r) = self.interned.get(s) {
+        if let Some(r) = self.lookup_interned(s) {
             self.incref(r);
             return Ok(r);
         }
@@ -448,12 +460,12 @@ impl Vm {
         {
             o.flags |= flags::INTERNED;
         }
-        self.interned.insert(Rc::from(s), r);
+        let _ = self.interned.intern_with(s, |_| r);
     }
 
     /// The interned str for `s`, if any.
     pub fn lookup_interned(&self, s: &str) -> Option<ObjRef> {
-        self.interned.get(s).copied()
+        self.interned.get_value(s).map(|(_, r)| *r)
     }
 
     pub(crate) fn forget_interned(&mut self, s: &str) {
@@ -567,8 +579,8 @@ impl Vm {
         }
         let id = NameId(self.name_text.len() as u32);
         let text: Rc<str> = Rc::from(s);
-        let r = match self.interned.get(s) {
-            Some(&r) => {
+        let r = match self.lookup_interned(s) {
+            Some(r) => {
                 self.incref(r);
                 r
             }

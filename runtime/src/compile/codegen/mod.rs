@@ -527,10 +527,72 @@ impl<'a> Compiler<'a> {
             self.restore_loc(l);
             body = body.get(1..).unwrap_or(&[]);
         }
+        // `from __future__` imports may only open the module (after the
+        // docstring): CPython's `future_parse`
+        let mut leading = true;
+        for st in body {
+            let is_future = matches!(&st.kind, StmtKind::ImportFrom { module, .. }
+                if self.interner.resolve(module.name) == "__future__");
+            if is_future {
+                if !leading {
+                    return Err(self.err(
+                        "from __future__ imports must occur at the beginning of the file",
+                        st.span,
+                    ));
+                }
+                self.check_future(st)?;
+            } else {
+                leading = false;
+            }
+        }
         self.stmts(body)?;
         self.load_const(Constant::None);
         self.emit(Instr::ReturnValue);
         self.exit_unit()
+    }
+
+    /// The features of a `from __future__ import ...` (3.11's list).
+    fn check_future(&self, st: &Stmt) -> CResult<()> {
+        const FEATURES: [&str; 10] = [
+            "nested_scopes",
+            "generators",
+            "division",
+            "absolute_import",
+            "with_statement",
+            "print_function",
+            "unicode_literals",
+            "barry_as_FLUFL",
+            "generator_stop",
+            "annotations",
+        ];
+        if let StmtKind::ImportFrom { names, .. } = &st.kind {
+            for a in names {
+                let name = self.interner.resolve(a.name);
+                if name == "braces" {
+                    return Err(self.err_at_start("not a chance", st.span));
+                }
+                if !FEATURES.contains(&name) {
+                    return Err(
+                        self.err_at_start(format!("future feature {name} is not defined"), st.span)
+                    );
+                }
+            }
+            if names.is_empty() {
+                return Err(self.err_at_start("future feature * is not defined", st.span));
+            }
+        }
+        Ok(())
+    }
+
+    fn err_at_start(&self, msg: impl Into<String>, span: Span) -> SyntaxError {
+        error_at(
+            self.src,
+            &self.filename,
+            SyntaxErrorKind::SyntaxError,
+            msg,
+            span.start,
+            None,
+        )
     }
 
     /// Compile the expression of `eval` mode: its value is returned.

@@ -198,6 +198,14 @@ impl<'a> Compiler<'a> {
                 }
             }
             StmtKind::ImportFrom { module, names } => {
+                if self.unit_ref().kind != CodeKind::Module
+                    && self.interner.resolve(module.name) == "__future__"
+                {
+                    return Err(self.err(
+                        "from __future__ imports must occur at the beginning of the file",
+                        s.span,
+                    ));
+                }
                 let n = self.name_index(module.name);
                 self.emit(Instr::ImportName(n));
                 if names.is_empty() {
