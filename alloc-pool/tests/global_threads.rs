@@ -110,3 +110,33 @@ fn the_limit_makes_global_alloc_return_null() {
     assert!(p.is_null());
     assert!(PyAllocator::alloc(&pool, big).is_err());
 }
+
+/// Under `GlobalAlloc` (which must not unwind) a double free found by the
+/// debug checks prints `alloc-pool: double free ...` and aborts. The test
+/// re-runs itself as a child process that does the double free.
+#[cfg(debug_assertions)]
+#[test]
+fn double_free_through_global_alloc_aborts_with_a_message() {
+    const NAME: &str = "double_free_through_global_alloc_aborts_with_a_message";
+    if std::env::var_os("ALLOC_POOL_DOUBLE_FREE_CHILD").is_some() {
+        let pool = GlobalPyMalloc::new();
+        let l = Layout::from_size_align(64, 8).unwrap();
+        // SAFETY: deliberately violated (the second dealloc): the point of the test.
+        unsafe {
+            let keep = GlobalAlloc::alloc(&pool, l);
+            let p = GlobalAlloc::alloc(&pool, l);
+            GlobalAlloc::dealloc(&pool, p, l);
+            GlobalAlloc::dealloc(&pool, p, l);
+            GlobalAlloc::dealloc(&pool, keep, l);
+        }
+        return;
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([NAME, "--exact", "--test-threads=1"])
+        .env("ALLOC_POOL_DOUBLE_FREE_CHILD", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "the child must abort");
+    assert!(stderr.contains("alloc-pool: double free"), "{stderr}");
+}

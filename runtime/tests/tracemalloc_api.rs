@@ -158,6 +158,37 @@ fn api_same_output_as_python3() {
     assert_eq!(out.status, status);
 }
 
+/// `_get_traces()`: raw entries, identical tracebacks interned into one
+/// tuple (§8 scenario 39, `test_get_traces_intern_traceback`).
+const RAW_TRACES: &str = r#"import tracemalloc
+tracemalloc.start(2)
+def alloc():
+    return [str(i) * 2 for i in range(50)]
+data = alloc()
+traces = tracemalloc._get_traces()
+tracemalloc.stop()
+same = [t[2] for t in traces if t[2] and t[2][0][1] == 4]
+print("traces from line 4:", len(same) >= 50)
+print("identical tracebacks are one object:", all(x is same[0] for x in same))
+print("entry shape:", {tuple(type(v).__name__ for v in t) for t in traces if t[2] and t[2][0][1] == 4})
+print("total_nframe:", {t[3] for t in traces if t[2] and t[2][0][1] == 4}, "frames kept:", len(same[0]))
+"#;
+
+#[test]
+fn raw_traces_same_output_as_python3() {
+    let out = pymm("tm_raw", RAW_TRACES, "tracemalloc");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status, 0, "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        stdout.contains("identical tracebacks are one object: True"),
+        "{stdout}"
+    );
+    match python3("tm_raw", RAW_TRACES) {
+        Some((expected, _)) => assert_eq!(stdout, expected),
+        None => eprintln!("python3 not found: raw traces checked without CPython's output"),
+    }
+}
+
 /// Without a tracer the module is still the whole API, but records
 /// nothing: tracing can be switched on, memory stays (0, 0), snapshots
 /// are empty.

@@ -754,6 +754,8 @@ fn get_object_traceback(
 }
 
 /// `_tracemalloc._get_traces()`: `[(domain, size, frames, total_nframe), ...]`.
+/// Identical tracebacks are one tuple object, as the tracer interns them
+/// (`test_get_traces_intern_traceback`).
 fn get_traces(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> PyResult<ObjRef> {
     vm.no_kwargs("_tracemalloc._get_traces", kw)?;
     vm.check_args("_tracemalloc._get_traces", args, 0, 0)?;
@@ -762,18 +764,42 @@ fn get_traces(vm: &mut Vm, _r: Option<ObjRef>, args: &[ObjRef], kw: Kw<'_>) -> P
         _ => None,
     };
     let mut out = Vec::new();
+    // Interned frames tuples, keyed by the address of the shared frames.
+    let mut interned: HashMap<usize, ObjRef> = HashMap::new();
+    let mut failed = None;
     if let Some(s) = snap {
         for tr in s.traces() {
-            match trace_tuple(vm, tr) {
+            let key = tr.traceback.frames().as_ptr() as usize;
+            let frames = match interned.get(&key) {
+                Some(&f) => {
+                    vm.incref(f);
+                    Ok(f)
+                }
+                None => vm.frames_tuple(&tr.traceback).inspect(|&f| {
+                    vm.incref(f);
+                    interned.insert(key, f);
+                }),
+            };
+            let domain = vm.new_int(i64::from(tr.domain));
+            let size = vm.new_int(i64::try_from(tr.size).unwrap_or(i64::MAX));
+            let total = vm.optional_int(tr.traceback.total_nframe().map(i64::from));
+            match vm.tuple_of(vec![domain, size, frames, total]) {
                 Ok(t) => out.push(t),
                 Err(e) => {
-                    for o in out {
-                        vm.decref(o);
-                    }
-                    return Err(e);
+                    failed = Some(e);
+                    break;
                 }
             }
         }
+    }
+    for (_, f) in interned {
+        vm.decref(f);
+    }
+    if let Some(e) = failed {
+        for o in out {
+            vm.decref(o);
+        }
+        return Err(e);
     }
     vm.new_list(out)
 }

@@ -1,4 +1,4 @@
-//! Recursive-descent parser: tokens → [`ast::Module`], with CPython 3.11's
+//! Recursive-descent parser: tokens → a [`Module`], with CPython 3.11's
 //! error messages for the common mistakes (CPython uses a PEG parser with a
 //! second "invalid_*" pass; this parser reports the same texts at the same
 //! places for the cases pymm's tests check, and "invalid syntax" at the
