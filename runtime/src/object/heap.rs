@@ -267,8 +267,9 @@ impl cyclegc::Graph for Heap {
 
     fn traverse<F: FnMut(ObjRef)>(&self, node: ObjRef, mut visit: F) {
         match &self.get(node).kind {
-            Kind::List(l) => l.items.iter().copied().for_each(visit),
-            Kind::Tuple(t) => t.iter().copied().for_each(visit),
+            // list_traverse and tupletraverse visit the last item first.
+            Kind::List(l) => l.items.iter().rev().copied().for_each(visit),
+            Kind::Tuple(t) => t.iter().rev().copied().for_each(visit),
             Kind::Dict(d) => {
                 // dict_traverse: a str-keyed table visits values only.
                 let str_keys = d.table.is_str_keyed();

@@ -99,19 +99,12 @@ impl Vm {
         args: &[ObjRef],
         kwargs: &[(NameId, ObjRef)],
     ) -> PyResult<Box<Frame>> {
-        let (code, code_obj, globals, closure, defaults, kwdefaults, qualname) =
-            match self.kind(func) {
-                Kind::Function(f) => (
-                    f.code.clone(),
-                    f.code_obj,
-                    f.globals,
-                    f.closure.clone(),
-                    f.defaults.clone(),
-                    f.kwdefaults.clone(),
-                    f.qualname.clone(),
-                ),
-                _ => return Err(self.type_error("internal: not a function")),
-            };
+        // Only cheap copies on the call path; defaults, keyword defaults
+        // and the name are read from the function where they are needed.
+        let (code, code_obj, globals, ndefaults) = match self.kind(func) {
+            Kind::Function(f) => (f.code.clone(), f.code_obj, f.globals, f.defaults.len()),
+            _ => return Err(self.type_error("internal: not a function")),
+        };
         let co = &code.co;
         let argcount = co.argcount as usize;
         let kwonly = co.kwonlyargcount as usize;
@@ -147,7 +140,7 @@ impl Vm {
                 }
             }
         } else if args.len() > argcount {
-            let ndef = defaults.len();
+            let ndef = ndefaults;
             let given_kw = kwargs
                 .iter()
                 .filter(|(k, _)| {
@@ -179,10 +172,15 @@ impl Vm {
                 String::new()
             };
             err = Some(if extra.is_empty() {
-                format!("{qualname}() takes {takes} but {} {was} given", args.len())
+                format!(
+                    "{}() takes {takes} but {} {was} given",
+                    self.func_qualname(func),
+                    args.len()
+                )
             } else {
                 format!(
-                    "{qualname}() takes {takes} but {}{extra} were given",
+                    "{}() takes {takes} but {}{extra} were given",
+                    self.func_qualname(func),
                     args.len()
                 )
             });
@@ -211,7 +209,8 @@ impl Vm {
                         if let Some(slot) = fast.get_mut(i) {
                             if slot.is_some() {
                                 err = Some(format!(
-                                    "{qualname}() got multiple values for argument '{}'",
+                                    "{}() got multiple values for argument '{}'",
+                                    self.func_qualname(func),
                                     self.name_str(*k)
                                 ));
                                 break;
@@ -230,7 +229,8 @@ impl Vm {
                             }
                         } else {
                             err = Some(format!(
-                                "{qualname}() got an unexpected keyword argument '{}'",
+                                "{}() got an unexpected keyword argument '{}'",
+                                self.func_qualname(func),
                                 self.name_str(*k)
                             ));
                             break;
@@ -244,13 +244,13 @@ impl Vm {
         }
         // Defaults and missing arguments.
         if err.is_none() {
-            let ndef = defaults.len();
+            let ndef = ndefaults;
             let first_default = argcount.saturating_sub(ndef);
             let mut missing = Vec::new();
             for i in 0..argcount {
                 if fast.get(i).is_some_and(|s| s.is_none()) {
                     if i >= first_default {
-                        let d = defaults[i - first_default];
+                        let d = self.func_default(func, i - first_default);
                         self.heap.incref(d);
                         fast[i] = Some(d);
                     } else {
@@ -260,7 +260,8 @@ impl Vm {
             }
             if !missing.is_empty() {
                 err = Some(format!(
-                    "{qualname}() missing {} required positional argument{}: {}",
+                    "{}() missing {} required positional argument{}: {}",
+                    self.func_qualname(func),
                     missing.len(),
                     if missing.len() == 1 { "" } else { "s" },
                     name_list(&missing)
@@ -270,9 +271,9 @@ impl Vm {
                 for i in argcount..argcount + kwonly {
                     if fast.get(i).is_some_and(|s| s.is_none()) {
                         let name = code.varnames[i];
-                        if let Some((_, d)) = kwdefaults.iter().find(|(n, _)| *n == name) {
-                            self.heap.incref(*d);
-                            fast[i] = Some(*d);
+                        if let Some(d) = self.func_kwdefault(func, name) {
+                            self.heap.incref(d);
+                            fast[i] = Some(d);
                         } else {
                             missing.push(self.name_str(name).to_string());
                         }
@@ -280,7 +281,8 @@ impl Vm {
                 }
                 if !missing.is_empty() {
                     err = Some(format!(
-                        "{qualname}() missing {} required keyword-only argument{}: {}",
+                        "{}() missing {} required keyword-only argument{}: {}",
+                        self.func_qualname(func),
                         missing.len(),
                         if missing.len() == 1 { "" } else { "s" },
                         name_list(&missing)
@@ -310,6 +312,10 @@ impl Vm {
                 }
             }
         }
+        let closure: Vec<ObjRef> = match self.kind(func) {
+            Kind::Function(f) if !f.closure.is_empty() => f.closure.clone(),
+            _ => Vec::new(),
+        };
         for c in closure {
             self.incref(c);
             cells.push(c);
@@ -329,6 +335,31 @@ impl Vm {
             gen_exc: None,
             is_generator: co.is_generator(),
         }))
+    }
+
+    fn func_qualname(&self, func: ObjRef) -> String {
+        match self.kind(func) {
+            Kind::Function(f) => f.qualname.clone(),
+            _ => String::new(),
+        }
+    }
+
+    fn func_default(&self, func: ObjRef, i: usize) -> ObjRef {
+        match self.kind(func) {
+            Kind::Function(f) => f.defaults.get(i).copied().unwrap_or(self.none_ref()),
+            _ => self.none_ref(),
+        }
+    }
+
+    fn func_kwdefault(&self, func: ObjRef, name: NameId) -> Option<ObjRef> {
+        match self.kind(func) {
+            Kind::Function(f) => f
+                .kwdefaults
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| *v),
+            _ => None,
+        }
     }
 
     fn release_slots(&mut self, slots: Vec<Option<ObjRef>>) {
