@@ -103,6 +103,9 @@ pub(super) fn install(vm: &mut Vm) -> PyResult<()> {
         (t.object, "__sizeof__", object_sizeof),
         (t.object, "__init_subclass__", object_init_subclass),
         (t.type_, "mro", type_mro),
+        (t.property, "getter", property_getter),
+        (t.property, "setter", property_setter),
+        (t.property, "deleter", property_deleter),
     ];
     for (c, name, f) in table {
         vm.add_method(*c, name, *f)?;
@@ -1027,3 +1030,50 @@ fn type_mro(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], _kw: Kw<'_>) -> PyR
 
 #[allow(dead_code)]
 fn unused(_: PyErr) {}
+
+/// `property.getter/setter/deleter`: a copy of the property with one function replaced.
+fn property_with(vm: &mut Vm, r: Option<ObjRef>, args: &[ObjRef], which: u8) -> PyResult<ObjRef> {
+    let (p, a) = recv!(vm, r, args, "setter");
+    vm.check_args("setter", a, 1, 1)?;
+    let (mut fget, mut fset, mut fdel) = match vm.kind(p) {
+        Kind::Property { fget, fset, fdel } => (*fget, *fset, *fdel),
+        _ => return Err(vm.type_error("descriptor requires a 'property' object")),
+    };
+    let f = Some(a[0]).filter(|f| !vm.is_none(*f));
+    match which {
+        0 => fget = f,
+        1 => fset = f,
+        _ => fdel = f,
+    }
+    for x in [fget, fset, fdel].into_iter().flatten() {
+        vm.incref(x);
+    }
+    vm.alloc(Kind::Property { fget, fset, fdel }, sizes::PROPERTY)
+}
+
+fn property_getter(
+    vm: &mut Vm,
+    r: Option<ObjRef>,
+    args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
+    property_with(vm, r, args, 0)
+}
+
+fn property_setter(
+    vm: &mut Vm,
+    r: Option<ObjRef>,
+    args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
+    property_with(vm, r, args, 1)
+}
+
+fn property_deleter(
+    vm: &mut Vm,
+    r: Option<ObjRef>,
+    args: &[ObjRef],
+    _kw: Kw<'_>,
+) -> PyResult<ObjRef> {
+    property_with(vm, r, args, 2)
+}
