@@ -60,7 +60,7 @@ impl Default for Config {
         Config {
             alloc: "pymalloc".into(),
             gc: "generational".into(),
-            tracer: "null".into(),
+            tracer: "tracemalloc".into(),
             interning: "cpython".into(),
             recursion_limit: 1000,
             memory_limit: None,

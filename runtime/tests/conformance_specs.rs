@@ -1,4 +1,4 @@
-//! Every conformance spec the runtime covers (`conformance/specs/*.py`),
+//! Every conformance spec (`conformance/specs/*.py`),
 //! run in-process with the default components and `--check-leaks`; stdout
 //! must equal CPython's `.out`, and error specs' `.status` (exit status and
 //! last stderr line) must match.
@@ -7,25 +7,8 @@ use std::path::{Path, PathBuf};
 
 use runtime::{Config, run_source};
 
-/// Specs outside what this crate's tests cover, with the reason (none now).
-const SKIPPED: &[(&str, &str)] = &[];
-
 fn specs_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../conformance/specs")
-}
-
-fn covered(name: &str) -> bool {
-    !SKIPPED.iter().any(|(n, _)| *n == name)
-}
-
-/// The spec's `# requires:` capabilities.
-fn requires(source: &str) -> Vec<String> {
-    source
-        .lines()
-        .filter_map(|l| l.strip_prefix("# requires:"))
-        .flat_map(|r| r.split(',').map(|c| c.trim().to_string()))
-        .filter(|c| !c.is_empty())
-        .collect()
 }
 
 #[test]
@@ -52,17 +35,7 @@ fn specs_match_cpython_output() {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         let source = std::fs::read(path).unwrap_or_default();
-        if !covered(&name) {
-            continue;
-        }
-        // The default components have every capability but tracemalloc's.
-        let mut config = config.clone();
-        if requires(&String::from_utf8_lossy(&source))
-            .iter()
-            .any(|c| c == "tracemalloc")
-        {
-            config.tracer = "tracemalloc".into();
-        }
+        // The default components have every capability a spec can require.
         let Ok(expected) = std::fs::read(path.with_extension("out")) else {
             continue;
         };

@@ -15,7 +15,7 @@ Output and exit status are those `python3 SCRIPT` would give.
 Options:
   --alloc NAME            allocator: pymalloc (default), system, bump
   --gc NAME               cycle collector: generational (default), trial-deletion, off
-  --tracer NAME           allocation tracer: null (default), tracemalloc
+  --tracer NAME           allocation tracer: tracemalloc (default), null
   --interning NAME        interning policy: cpython (default), none
   --recursion-limit N     Python call depth before RecursionError (default 1000)
   --memory-limit BYTES    allocator ceiling; past it MemoryError is raised
