@@ -32,7 +32,10 @@ fn std_collections_on_many_threads() {
     }
     let after = GLOBAL.stats();
     assert!(after.allocations_total > before.allocations_total + 100_000);
-    assert!(after.arenas.highwater >= 4);
+    // One thread's map alone needs more than one 1 MiB arena at its peak; how
+    // many threads peak together depends on scheduling (valgrind runs them
+    // one at a time), so only that much is certain.
+    assert!(after.arenas.highwater >= 2);
     assert_eq!(after.pools.total(), after.arenas.current * (1 << 20));
     // Building the report allocates through GLOBAL itself: no deadlock.
     let report = GLOBAL.debug_stats();
