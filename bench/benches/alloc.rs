@@ -33,11 +33,9 @@
 
 use std::alloc::{GlobalAlloc, Layout, System as Glibc};
 use std::hint::black_box;
-use std::ptr::NonNull;
 use std::time::{Duration, Instant};
 
-use alloc_pool::{Block, GlobalPyMalloc, PyAllocator, PyMalloc, ThreadCached};
-use allocator_api2::alloc::Allocator;
+use alloc_pool::{Block, Bump, FromGlobal, GlobalPyMalloc, PyAllocator, PyMalloc, ThreadCached};
 use criterion::{Criterion, criterion_group, criterion_main};
 use mimalloc::MiMalloc;
 
@@ -129,55 +127,32 @@ impl<A: PyAllocator> Subject for Trait<A> {
     }
 }
 
-/// A `GlobalAlloc` called directly.
-struct Global<G: 'static>(&'static G);
-
-impl<G: GlobalAlloc> Subject for Global<G> {
-    type Handle = (NonNull<u8>, Layout);
-    #[inline]
-    fn alloc(&self, layout: Layout) -> Self::Handle {
-        // SAFETY: every layout of the workloads has a non-zero size.
-        let p = unsafe { self.0.alloc(layout) };
-        (NonNull::new(p).expect("allocation failed"), layout)
-    }
-    #[inline]
-    fn free(&self, (p, layout): Self::Handle) {
-        // SAFETY: `p` came from this allocator with `layout`, freed once.
-        unsafe { self.0.dealloc(p.as_ptr(), layout) }
-    }
-    #[inline]
-    fn realloc(&self, (p, layout): Self::Handle, new_size: usize) -> Self::Handle {
-        // SAFETY: `p` is live with `layout`; `new_size` is non-zero and small.
-        let q = unsafe { self.0.realloc(p.as_ptr(), layout, new_size) };
-        let layout = Layout::from_size_align(new_size, layout.align()).expect("valid layout");
-        (NonNull::new(q).expect("realloc failed"), layout)
-    }
+/// A `GlobalAlloc` peer (glibc, mimalloc, our global adapters) behind the
+/// same safe trait as `PyMalloc`, through alloc-pool's `FromGlobal`.
+fn global<G: GlobalAlloc>(g: &'static G, name: &'static str) -> Trait<FromGlobal<G>> {
+    Trait(FromGlobal::new(g, name))
 }
 
-/// bumpalo: allocation only.
-struct Bumpalo(bumpalo::Bump);
+/// bumpalo (through alloc-pool's `Bump`): allocation only, reset between
+/// iterations.
+struct Bumpalo(Bump);
 
 impl Subject for Bumpalo {
-    type Handle = (NonNull<u8>, Layout);
+    type Handle = Block;
     #[inline]
-    fn alloc(&self, layout: Layout) -> Self::Handle {
-        (self.0.alloc_layout(layout), layout)
+    fn alloc(&self, layout: Layout) -> Block {
+        self.0.alloc(layout).expect("allocation failed")
     }
     #[inline]
-    fn free(&self, _: Self::Handle) {}
+    fn free(&self, block: Block) {
+        self.0.free(block).expect("foreign block")
+    }
     #[inline]
-    fn realloc(&self, (p, layout): Self::Handle, new_size: usize) -> Self::Handle {
-        let new = Layout::from_size_align(new_size, layout.align()).expect("valid layout");
-        // SAFETY: `p` is a live block of this bump for `layout` (no reset
-        // happens while a workload holds handles).
-        let q = unsafe {
-            if new_size >= layout.size() {
-                Allocator::grow(&&self.0, p, layout, new)
-            } else {
-                Allocator::shrink(&&self.0, p, layout, new)
-            }
-        };
-        (q.expect("realloc failed").cast(), new)
+    fn realloc(&self, block: Block, new_size: usize) -> Block {
+        self.0
+            .realloc(block, new_size)
+            .map_err(|e| e.error)
+            .expect("realloc failed")
     }
     fn reset(&mut self) {
         self.0.reset();
@@ -196,9 +171,9 @@ macro_rules! for_each_subject {
             let pool = PyMalloc::new();
             $f(b, &mut Trait(&pool as &dyn PyAllocator))
         });
-        group.bench_function("glibc", |b| $f(b, &mut Global(&GLIBC)));
-        group.bench_function("mimalloc", |b| $f(b, &mut Global(&MIMALLOC)));
-        group.bench_function("bumpalo", |b| $f(b, &mut Bumpalo(bumpalo::Bump::new())));
+        group.bench_function("glibc", |b| $f(b, &mut global(&GLIBC, "glibc")));
+        group.bench_function("mimalloc", |b| $f(b, &mut global(&MIMALLOC, "mimalloc")));
+        group.bench_function("bumpalo", |b| $f(b, &mut Bumpalo(Bump::new())));
         group.finish();
     }};
 }
@@ -316,13 +291,13 @@ fn realloc_list<S: Subject>(b: &mut criterion::Bencher<'_>, s: &mut S) {
 fn global_churn(c: &mut Criterion) {
     let mut group = c.benchmark_group("alloc/global_churn");
     group.bench_function("global-pymalloc", |b| {
-        churn(b, &mut Global(&GLOBAL_PYMALLOC))
+        churn(b, &mut global(&GLOBAL_PYMALLOC, "global_pymalloc"))
     });
     group.bench_function("global-pymalloc-tcache", |b| {
-        churn(b, &mut Global(&THREAD_CACHED))
+        churn(b, &mut global(&THREAD_CACHED, "thread_cached"))
     });
-    group.bench_function("mimalloc", |b| churn(b, &mut Global(&MIMALLOC)));
-    group.bench_function("glibc", |b| churn(b, &mut Global(&GLIBC)));
+    group.bench_function("mimalloc", |b| churn(b, &mut global(&MIMALLOC, "mimalloc")));
+    group.bench_function("glibc", |b| churn(b, &mut global(&GLIBC, "glibc")));
     group.finish();
 }
 

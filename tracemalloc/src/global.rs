@@ -1,7 +1,8 @@
 //! Tracing a whole Rust program: the `#[global_allocator]` form.
 //!
 //! [`GlobalTracer`] is alloc-pool's [`Observed`] decorator (which owns the
-//! `unsafe` `GlobalAlloc` forwarding) around any `GlobalAlloc`, reporting to
+//! `GlobalAlloc` forwarding, so this crate needs none of its own) around any
+//! `GlobalAlloc`, reporting to
 //! a [`Tracemalloc`] that lives in the same `static`. Tracebacks come from
 //! the thread-local [frame stack](crate::frame_stack) the program pushes and
 //! pops. Nothing the tracer does allocates through a lock that could
