@@ -218,10 +218,10 @@ pub trait Collector<G: Graph> {
     /// `gc.get_count()`.
     fn count(&self) -> [usize; NUM_GENERATIONS];
     /// `gc.get_threshold()`.
-    fn threshold(&self) -> [usize; NUM_GENERATIONS];
+    fn threshold(&self) -> [i32; NUM_GENERATIONS];
     /// `gc.set_threshold(t0[, t1[, t2]])`: sets the given leading
     /// thresholds; more than three is an error.
-    fn set_threshold(&mut self, thresholds: &[usize]) -> Result<(), GcError>;
+    fn set_threshold(&mut self, thresholds: &[i32]) -> Result<(), GcError>;
     /// `gc.get_stats()`.
     fn stats(&self) -> [GenerationStats; NUM_GENERATIONS];
 

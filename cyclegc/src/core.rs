@@ -16,7 +16,9 @@ pub(crate) struct Core<N> {
     pub(crate) table: NodeTable<N>,
     pub(crate) enabled: bool,
     pub(crate) debug: DebugFlags,
-    pub(crate) thresholds: [usize; NUM_GENERATIONS],
+    /// C `int`s as in CPython: 0 disables a generation's trigger, a negative
+    /// threshold is exceeded by every count.
+    pub(crate) thresholds: [i32; NUM_GENERATIONS],
     pub(crate) counts: [usize; NUM_GENERATIONS],
     pub(crate) stats: [GenerationStats; NUM_GENERATIONS],
     pub(crate) garbage: Vec<N>,
@@ -87,7 +89,7 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
         self.counts[0] = self.counts[0].saturating_add(1);
         self.enabled
             && self.thresholds[0] != 0
-            && self.counts[0] > self.thresholds[0]
+            && exceeds(self.counts[0], self.thresholds[0])
             && self.run.is_none()
     }
 
@@ -95,7 +97,7 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
         self.counts[0] = self.counts[0].saturating_sub(1);
     }
 
-    pub(crate) fn set_threshold(&mut self, thresholds: &[usize]) -> Result<(), GcError> {
+    pub(crate) fn set_threshold(&mut self, thresholds: &[i32]) -> Result<(), GcError> {
         if thresholds.len() > NUM_GENERATIONS {
             return Err(GcError::TooManyThresholds(thresholds.len()));
         }
@@ -210,10 +212,10 @@ macro_rules! delegate_to_core {
         fn count(&self) -> [usize; $crate::NUM_GENERATIONS] {
             self.core.counts
         }
-        fn threshold(&self) -> [usize; $crate::NUM_GENERATIONS] {
+        fn threshold(&self) -> [i32; $crate::NUM_GENERATIONS] {
             self.core.thresholds
         }
-        fn set_threshold(&mut self, thresholds: &[usize]) -> Result<(), $crate::GcError> {
+        fn set_threshold(&mut self, thresholds: &[i32]) -> Result<(), $crate::GcError> {
             self.core.set_threshold(thresholds)
         }
         fn stats(&self) -> [$crate::GenerationStats; $crate::NUM_GENERATIONS] {
@@ -266,3 +268,9 @@ macro_rules! delegate_to_core {
     };
 }
 pub(crate) use delegate_to_core;
+
+/// `count > threshold` with CPython's signed comparison (`gcmodule.c`
+/// compares C ints, so a negative threshold is always exceeded).
+pub(crate) fn exceeds(count: usize, threshold: i32) -> bool {
+    i64::try_from(count).unwrap_or(i64::MAX) > i64::from(threshold)
+}

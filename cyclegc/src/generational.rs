@@ -137,7 +137,7 @@ impl<G: Graph> Collector<G> for Generational<G::Node> {
             return None;
         }
         (0..NUM_GENERATIONS).rev().find(|&i| {
-            self.core.counts[i] > self.core.thresholds[i]
+            crate::core::exceeds(self.core.counts[i], self.core.thresholds[i])
                 && !(i == NUM_GENERATIONS - 1
                     && self.long_lived_pending < self.long_lived_total / 4)
         })

@@ -97,16 +97,16 @@ fn isenabled(vm: &mut Vm, _r: Option<ObjRef>, _args: &[ObjRef], _kw: Kw<'_>) -> 
     Ok(vm.bool_obj(b))
 }
 
-fn triple(vm: &mut Vm, v: [usize; 3]) -> PyResult<ObjRef> {
-    let a = vm.new_int(v[0] as i64)?;
-    let b = vm.new_int(v[1] as i64)?;
-    let c = vm.new_int(v[2] as i64)?;
+fn triple(vm: &mut Vm, v: [i64; 3]) -> PyResult<ObjRef> {
+    let a = vm.new_int(v[0])?;
+    let b = vm.new_int(v[1])?;
+    let c = vm.new_int(v[2])?;
     vm.new_tuple(vec![a, b, c])
 }
 
 fn get_count(vm: &mut Vm, _r: Option<ObjRef>, _args: &[ObjRef], _kw: Kw<'_>) -> PyResult<ObjRef> {
     let c = vm.gc.count();
-    triple(vm, c)
+    triple(vm, c.map(|n| i64::try_from(n).unwrap_or(i64::MAX)))
 }
 
 fn get_threshold(
@@ -116,7 +116,7 @@ fn get_threshold(
     _kw: Kw<'_>,
 ) -> PyResult<ObjRef> {
     let t = vm.gc.threshold();
-    triple(vm, t)
+    triple(vm, t.map(i64::from))
 }
 
 fn set_threshold(
@@ -128,8 +128,16 @@ fn set_threshold(
     vm.check_args("set_threshold", args, 1, 3)?;
     let mut t = Vec::new();
     for a in args {
+        // C ints, as CPython parses them ("i|ii"): a negative threshold is
+        // stored as given (and then exceeded by every count).
         let v = int_arg(vm, *a, "")?;
-        t.push(v.max(0) as usize);
+        match i32::try_from(v) {
+            Ok(v) => t.push(v),
+            Err(_) if v > 0 => {
+                return Err(vm.overflow_error("signed integer is greater than maximum"));
+            }
+            Err(_) => return Err(vm.overflow_error("signed integer is less than minimum")),
+        }
     }
     if let Err(e) = vm.gc.set_threshold(&t) {
         return Err(vm.type_error(e.to_string()));
