@@ -263,6 +263,32 @@ fn pymm(c: &mut Criterion, group_id: &str, s: &Shape, garbage: bool, name: &str,
 // ---------------------------------------------------------------------
 // Peers
 
+/// The `build` of a peer whose node is `Node { edges: RefCell<[Option<$ptr<Node>>; MAX_EDGES]> }`:
+/// one node per shape node, the edges stored in order, the held handles
+/// returned (the builder's own handles drop with it, as in a program).
+macro_rules! peer_build {
+    ($ptr:ident) => {
+        pub(crate) fn build(s: &super::Shape) -> Vec<$ptr<Node>> {
+            let nodes: Vec<$ptr<Node>> = s
+                .edges
+                .iter()
+                .map(|_| {
+                    $ptr::new(Node {
+                        edges: RefCell::new([None, None, None]),
+                    })
+                })
+                .collect();
+            for (from, out) in s.edges.iter().enumerate() {
+                let mut e = nodes[from].edges.borrow_mut();
+                for (slot, &to) in e.iter_mut().zip(out) {
+                    *slot = Some(nodes[to as usize].clone());
+                }
+            }
+            s.held.iter().map(|&i| nodes[i as usize].clone()).collect()
+        }
+    };
+}
+
 mod rcc {
     use rust_cc::{Cc, Finalize, Trace};
     use std::cell::RefCell;
@@ -270,24 +296,7 @@ mod rcc {
     pub(crate) struct Node {
         pub(crate) edges: RefCell<[Option<Cc<Node>>; super::MAX_EDGES]>,
     }
-    pub(crate) fn build(s: &super::Shape) -> Vec<Cc<Node>> {
-        let nodes: Vec<Cc<Node>> = s
-            .edges
-            .iter()
-            .map(|_| {
-                Cc::new(Node {
-                    edges: RefCell::new([None, None, None]),
-                })
-            })
-            .collect();
-        for (from, out) in s.edges.iter().enumerate() {
-            let mut e = nodes[from].edges.borrow_mut();
-            for (slot, &to) in e.iter_mut().zip(out) {
-                *slot = Some(nodes[to as usize].clone());
-            }
-        }
-        s.held.iter().map(|&i| nodes[i as usize].clone()).collect()
-    }
+    peer_build!(Cc);
 }
 
 mod dump {
@@ -298,24 +307,7 @@ mod dump {
     pub(crate) struct Node {
         pub(crate) edges: RefCell<[Option<Gc<Node>>; super::MAX_EDGES]>,
     }
-    pub(crate) fn build(s: &super::Shape) -> Vec<Gc<Node>> {
-        let nodes: Vec<Gc<Node>> = s
-            .edges
-            .iter()
-            .map(|_| {
-                Gc::new(Node {
-                    edges: RefCell::new([None, None, None]),
-                })
-            })
-            .collect();
-        for (from, out) in s.edges.iter().enumerate() {
-            let mut e = nodes[from].edges.borrow_mut();
-            for (slot, &to) in e.iter_mut().zip(out) {
-                *slot = Some(nodes[to as usize].clone());
-            }
-        }
-        s.held.iter().map(|&i| nodes[i as usize].clone()).collect()
-    }
+    peer_build!(Gc);
 }
 
 mod bacon {
@@ -331,24 +323,7 @@ mod bacon {
             }
         }
     }
-    pub(crate) fn build(s: &super::Shape) -> Vec<Cc<Node>> {
-        let nodes: Vec<Cc<Node>> = s
-            .edges
-            .iter()
-            .map(|_| {
-                Cc::new(Node {
-                    edges: RefCell::new([None, None, None]),
-                })
-            })
-            .collect();
-        for (from, out) in s.edges.iter().enumerate() {
-            let mut e = nodes[from].edges.borrow_mut();
-            for (slot, &to) in e.iter_mut().zip(out) {
-                *slot = Some(nodes[to as usize].clone());
-            }
-        }
-        s.held.iter().map(|&i| nodes[i as usize].clone()).collect()
-    }
+    peer_build!(Cc);
 }
 
 mod gcm {
@@ -367,24 +342,7 @@ mod gcm {
             true
         }
     }
-    pub(crate) fn build(s: &super::Shape) -> Vec<Cc<Node>> {
-        let nodes: Vec<Cc<Node>> = s
-            .edges
-            .iter()
-            .map(|_| {
-                Cc::new(Node {
-                    edges: RefCell::new([None, None, None]),
-                })
-            })
-            .collect();
-        for (from, out) in s.edges.iter().enumerate() {
-            let mut e = nodes[from].edges.borrow_mut();
-            for (slot, &to) in e.iter_mut().zip(out) {
-                *slot = Some(nodes[to as usize].clone());
-            }
-        }
-        s.held.iter().map(|&i| nodes[i as usize].clone()).collect()
-    }
+    peer_build!(Cc);
 }
 
 /// One peer: build the shape (dropping the builder's own handles, which
