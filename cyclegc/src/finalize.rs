@@ -9,9 +9,7 @@
 //! full access to itself while the collector is not borrowed.
 
 use crate::core::Core;
-use crate::gc_list::{
-    COLLECTING, FINALIZERS, GEN0, GEN1, GEN2, ListId, PERMANENT, SCRATCH, UNREACHABLE,
-};
+use crate::gc_list::{FINALIZERS, GEN0, GEN1, GEN2, ListId, PERMANENT, SCRATCH, UNREACHABLE};
 use crate::gc_refs::deduce_unreachable;
 use crate::{CallbackInfo, DebugFlags, GcError, Graph, Outcome, Phase, Step};
 use std::collections::VecDeque;
@@ -168,8 +166,9 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
                         // handle_resurrected_objects: a second
                         // deduce_unreachable over what is left; the
                         // resurrected go to `old`.
-                        self.table.clear_flag(UNREACHABLE, COLLECTING);
-                        deduce_unreachable(&mut self.table, &*graph, UNREACHABLE, SCRATCH);
+                        // (update_refs rewrites each header's collection
+                        // part, so the old flags need no clearing first.)
+                        deduce_unreachable(&mut self.table, graph, UNREACHABLE, SCRATCH);
                         self.table.merge(UNREACHABLE, old);
                         SCRATCH
                     } else {
@@ -187,7 +186,7 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
                     }
                 }
                 Stage::Delete(last) => {
-                    if let Some(step) = self.delete_next(last, old, final_list) {
+                    if let Some(step) = self.delete_next(graph, last, old, final_list) {
                         return Ok(Next::Step(step));
                     }
                 }
@@ -215,34 +214,39 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
     /// Steps 8-11: `move_legacy_finalizers`,
     /// `move_legacy_finalizer_reachable`, DEBUG_COLLECTABLE, and the
     /// request to handle weak references.
-    fn after_detect<G: Graph<Node = N>>(&mut self, graph: &G) {
+    fn after_detect<G: Graph<Node = N>>(&mut self, graph: &mut G) {
         let t = &mut self.table;
+        // One walk finds the legacy finalizers and, if there are none (the
+        // usual case), the garbage list as well.
+        let mut garbage = Vec::with_capacity(t.len(UNREACHABLE));
         let mut cur = t.head(UNREACHABLE);
         while let Some(node) = t.node(cur) {
             let next = t.next(cur);
             if graph.has_legacy_finalizer(node) {
-                if let Some(e) = t.entry_mut(cur) {
-                    e.flags &= !COLLECTING;
-                }
+                graph.update_gc_header(node, |h| h.stop_collecting());
                 t.move_to(cur, FINALIZERS);
+            } else {
+                garbage.push(node);
             }
             cur = next;
         }
+        let mut buf = Vec::new();
         let mut cur = t.head(FINALIZERS);
         while let Some(node) = t.node(cur) {
-            graph.traverse(node, |r| {
-                if let Some(ri) = t.lookup(graph, r)
-                    && t.flags(ri) & COLLECTING != 0
+            graph.traverse(node, |r| buf.push(r));
+            for r in buf.drain(..) {
+                if let Some(ri) = t.lookup(&*graph, r)
+                    && graph.gc_header(r).is_collecting()
                 {
                     t.move_to(ri, FINALIZERS);
-                    if let Some(e) = t.entry_mut(ri) {
-                        e.flags &= !COLLECTING;
-                    }
+                    graph.update_gc_header(r, |h| h.stop_collecting());
                 }
-            });
+            }
             cur = t.next(cur);
         }
-        let garbage = self.table.nodes(UNREACHABLE);
+        if t.len(FINALIZERS) > 0 {
+            garbage = t.nodes(UNREACHABLE);
+        }
         let Some(run) = &mut self.run else { return };
         if self.debug.contains(DebugFlags::COLLECTABLE) {
             for &node in &garbage {
@@ -288,8 +292,9 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
     }
 
     /// One iteration of `delete_garbage`.
-    fn delete_next(
+    fn delete_next<G: Graph<Node = N>>(
         &mut self,
+        graph: &mut G,
         last: Option<(u32, N)>,
         old: ListId,
         list: ListId,
@@ -297,17 +302,19 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
         let t = &mut self.table;
         if let Some((i, node)) = last
             && t.head(list) == i
+            && t.is_live(i)
             && t.node(i) == Some(node)
         {
             // Still alive after tp_clear: it may die later.
-            if let Some(e) = t.entry_mut(i) {
-                e.flags &= !COLLECTING;
-            }
+            graph.update_gc_header(node, |h| h.stop_collecting());
             t.move_to(i, old);
         }
+        t.set_lazy(Some(list));
+        t.reclaim_dead_head(list);
         let head = t.head(list);
         let run = self.run.as_mut()?;
         let Some(node) = t.node(head) else {
+            t.set_lazy(None);
             run.stage = Stage::Finish;
             return None;
         };

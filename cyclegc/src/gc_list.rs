@@ -45,8 +45,6 @@ fn label(list: ListId) -> ListId {
     if list <= GEN2 { GEN0 } else { list }
 }
 
-/// Entry flag: in the set being collected (`_PyGC_PREV_MASK_COLLECTING`).
-pub(crate) const COLLECTING: u8 = 1;
 /// Entry flag: the object is an exact tuple (untrack_tuples applies).
 pub(crate) const KIND_TUPLE: u8 = 2;
 /// Entry flag: the object is a dict (untrack_dicts applies).
@@ -70,7 +68,7 @@ pub(crate) struct Entry<N> {
     prev: u32,
     next: u32,
     list: ListId,
-    /// COLLECTING, kind and colour flags.
+    /// Kind and colour flags (COLLECTING lives in the host's header).
     pub(crate) flags: u8,
 }
 
@@ -97,6 +95,12 @@ pub(crate) struct NodeTable<N> {
     kinds: [usize; 2],
     /// Vacant entries, for reuse (a stack).
     free: Vec<u32>,
+    /// The list whose entries are vacated lazily, if any.
+    lazy: Option<ListId>,
+    /// DEAD entries (a bit per entry): untracked while in the lazy list,
+    /// still linked there until the walk reaches them. A bitset, so that
+    /// marking one touches neither the entry nor its neighbours.
+    dead: Vec<u64>,
 }
 
 impl<N> Entry<N> {
@@ -115,6 +119,8 @@ impl<N: Copy + Eq> NodeTable<N> {
             lens: [0; NUM_LISTS],
             kinds: [0; 2],
             free: Vec::new(),
+            lazy: None,
+            dead: Vec::new(),
         }
     }
 
@@ -130,7 +136,7 @@ impl<N: Copy + Eq> NodeTable<N> {
     fn check(&self, header: GcHeader, node: N) -> Option<u32> {
         let slot = header.slot()?;
         let e = self.entries.get(slot as usize)?;
-        (e.list != FREE && e.node == node).then_some(slot)
+        (e.list != FREE && e.node == node && !self.is_dead(slot)).then_some(slot)
     }
 
     /// The node of entry `i` (any list).
@@ -262,16 +268,60 @@ impl<N: Copy + Eq> NodeTable<N> {
     /// Stops tracking `node`, vacating its entry.
     pub(crate) fn remove<G: Graph<Node = N>>(&mut self, graph: &mut G, node: N) -> Option<u32> {
         let header = graph.gc_header(node);
-        let i = self.check(header, node)?;
-        self.vacate(i);
+        let i = match header.slot() {
+            // While `delete_garbage` runs, the objects with COLLECTING are
+            // exactly those of the lazy list: the header is proof enough,
+            // and the entry is not read (a cache miss per freed object).
+            Some(i) if self.lazy.is_some() && header.is_collecting() && !self.is_dead(i) => {
+                self.mark_dead(i);
+                i
+            }
+            _ => {
+                let i = self.check(header, node)?;
+                self.vacate(i);
+                i
+            }
+        };
         graph.set_gc_header(node, header.with_slot(None));
         Some(i)
     }
 
-    /// Unlinks entry `i` and puts it on the free stack.
+    /// Unlinks entry `i` and puts it on the free stack; in the lazy list,
+    /// only marks it DEAD.
     fn vacate(&mut self, i: u32) {
-        if self.list_of(i) == FREE {
+        let lbl = self.list_of(i);
+        if lbl == FREE {
             return; // already vacant: never on the free stack twice
+        }
+        if self.lazy == Some(lbl) {
+            self.mark_dead(i);
+            return;
+        }
+        self.vacate_now(i);
+    }
+
+    #[inline]
+    fn is_dead(&self, i: u32) -> bool {
+        self.lazy.is_some()
+            && self
+                .dead
+                .get(i as usize / 64)
+                .is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    fn mark_dead(&mut self, i: u32) {
+        let w = i as usize / 64;
+        if self.dead.len() <= w {
+            self.dead.resize(w + 1, 0);
+        }
+        if let Some(word) = self.dead.get_mut(w) {
+            *word |= 1 << (i % 64);
+        }
+    }
+
+    fn vacate_now(&mut self, i: u32) {
+        if let Some(word) = self.dead.get_mut(i as usize / 64) {
+            *word &= !(1 << (i % 64));
         }
         self.unlink(i);
         if let Some(e) = self.entries.get_mut(i as usize) {
@@ -283,6 +333,35 @@ impl<N: Copy + Eq> NodeTable<N> {
         }
     }
 
+    /// Makes untracking an object of `list` cheap while `delete_garbage`
+    /// walks it from the head (CPython's `gc_list_remove` there touches
+    /// both neighbours, two cache misses in a shuffled heap): the entry is
+    /// only marked DEAD, and [`NodeTable::reclaim_dead_head`] vacates it
+    /// when it reaches the head. `None` ends this; the list must be empty
+    /// by then.
+    pub(crate) fn set_lazy(&mut self, list: Option<ListId>) {
+        self.lazy = list.filter(|&l| l > GEN2);
+    }
+
+    /// Vacates the DEAD entries at the head of `list`.
+    pub(crate) fn reclaim_dead_head(&mut self, list: ListId) {
+        loop {
+            let head = self.head(list);
+            match self.entries.get(head as usize) {
+                Some(_) if self.is_dead(head) => self.vacate_now(head),
+                _ => return,
+            }
+        }
+    }
+
+    /// Whether entry `i` is tracked (not vacant, not DEAD).
+    #[inline]
+    pub(crate) fn is_live(&self, i: u32) -> bool {
+        self.entries
+            .get(i as usize)
+            .is_some_and(|e| e.list != FREE && !self.is_dead(i))
+    }
+
     /// Vacates entry `i` whose node the host no longer knows (freed
     /// without being untracked): its header cannot be written any more.
     pub(crate) fn release_stale(&mut self, i: u32) {
@@ -292,9 +371,9 @@ impl<N: Copy + Eq> NodeTable<N> {
     /// Whether entry `i` is the one `node`'s header points to.
     #[inline]
     pub(crate) fn is_current<G: Graph<Node = N>>(&self, graph: &G, i: u32) -> bool {
-        self.entries
-            .get(i as usize)
-            .is_some_and(|e| e.list != FREE && graph.gc_header(e.node).slot() == Some(i))
+        self.entries.get(i as usize).is_some_and(|e| {
+            e.list != FREE && !self.is_dead(i) && graph.gc_header(e.node).slot() == Some(i)
+        })
     }
 
     /// Unlinks entry `i` from its list (it belongs to none afterwards
@@ -424,14 +503,5 @@ impl<N: Copy + Eq> NodeTable<N> {
             cur = e.next;
         }
         out
-    }
-
-    /// Clears `flag` on every entry of `list`.
-    pub(crate) fn clear_flag(&mut self, list: ListId, flag: u8) {
-        let mut cur = self.head(list);
-        while let Some(e) = self.entries.get_mut(cur as usize) {
-            e.flags &= !flag;
-            cur = e.next;
-        }
     }
 }

@@ -74,7 +74,7 @@ impl<N: Copy + Eq + Hash + Debug> Generational<N> {
         for i in 0..young {
             table.merge(i, young);
         }
-        deduce_unreachable(table, &*graph, young, UNREACHABLE);
+        deduce_unreachable(table, graph, young, UNREACHABLE);
         untrack_where(table, graph, young, KIND_TUPLE);
         if young != old {
             if generation == NUM_GENERATIONS - 2 {

@@ -3,7 +3,7 @@
 //! section 3), over a buffer of candidate roots.
 
 use crate::core::{Core, delegate_to_core};
-use crate::gc_list::{BLACK, BUFFERED, COLLECTING, GEN0, GRAY, UNREACHABLE, WHITE};
+use crate::gc_list::{BLACK, BUFFERED, GEN0, GRAY, UNREACHABLE, WHITE};
 use crate::{CYCLE_COLLECTION, Collector, GcError, Graph, NUM_GENERATIONS};
 use std::fmt::Debug;
 use std::hash::Hash;
@@ -76,7 +76,8 @@ impl<N: Copy + Eq + Hash + Debug> TrialDeletion<N> {
     /// `MarkRoots`, `ScanRoots`, `CollectRoots`, iteratively.
     fn detect<G: Graph<Node = N>>(&mut self, graph: &mut G) {
         self.core.counts = [0; NUM_GENERATIONS];
-        let graph = &*graph;
+        let graph_mut = graph;
+        let graph = &*graph_mut;
         let t = &mut self.core.table;
         let roots = std::mem::take(&mut self.roots);
         self.frozen_roots.clear();
@@ -171,8 +172,8 @@ impl<N: Copy + Eq + Hash + Debug> TrialDeletion<N> {
             }
         }
         for (_, i) in white {
-            if let Some(e) = t.entry_mut(i) {
-                e.flags |= COLLECTING;
+            if let Some(node) = t.node(i) {
+                graph_mut.update_gc_header(node, |h| h.start_collecting(0));
             }
             t.move_to(i, UNREACHABLE);
         }
