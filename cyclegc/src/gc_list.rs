@@ -4,9 +4,15 @@
 //! Each tracked object has one [`Entry`]; the host's
 //! [`GcHeader`](crate::GcHeader) holds the entry's index, so finding an
 //! object's collector data costs one host field read and one array index,
-//! as `AS_GC(op)` does in CPython. Lists know their length; moving an entry
-//! is O(1); merging relabels the moved entries (O(moved), paid only where
-//! the collection has just scanned them anyway).
+//! as `AS_GC(op)` does in CPython. Moving an entry is O(1). Each entry
+//! carries a label naming its list, except that the three generations share
+//! one label: merging two generations (what every collection does, twice)
+//! is O(1) as in CPython's `gc_list_merge`; a merge into or out of another
+//! list relabels the moved entries (O(moved), paid only on lists the
+//! collection handles one by one anyway, or by `gc.freeze`). Lists other
+//! than the generations know their length; a generation's length is the
+//! shared count when the other two generations are empty (as they are in
+//! a full collection) and otherwise a walk (CPython's `gc_list_size`).
 
 use crate::{GcError, GcHeader, Graph, UntrackKind};
 
@@ -32,6 +38,12 @@ pub(crate) const SCRATCH: ListId = 6;
 /// Marks a vacant entry (on the free stack, in no list).
 const FREE: ListId = 7;
 const NUM_LISTS: usize = 7;
+
+/// The label entries of `list` carry: the generations share GEN0's.
+#[inline]
+fn label(list: ListId) -> ListId {
+    if list <= GEN2 { GEN0 } else { list }
+}
 
 /// Entry flag: in the set being collected (`_PyGC_PREV_MASK_COLLECTING`).
 pub(crate) const COLLECTING: u8 = 1;
@@ -66,13 +78,11 @@ pub(crate) struct Entry<N> {
 struct ListHead {
     head: u32,
     tail: u32,
-    len: usize,
 }
 
 const EMPTY: ListHead = ListHead {
     head: NIL,
     tail: NIL,
-    len: 0,
 };
 
 /// Entries plus list heads.
@@ -80,6 +90,11 @@ const EMPTY: ListHead = ListHead {
 pub(crate) struct NodeTable<N> {
     pub(crate) entries: Vec<Entry<N>>,
     lists: [ListHead; NUM_LISTS],
+    /// Entries per label (`lens[GEN0]` counts all three generations).
+    lens: [usize; NUM_LISTS],
+    /// Live entries with KIND_TUPLE and with KIND_DICT: a collection skips
+    /// `untrack_tuples` / `untrack_dicts` when there are none.
+    kinds: [usize; 2],
     /// Vacant entries, for reuse (a stack).
     free: Vec<u32>,
 }
@@ -97,6 +112,8 @@ impl<N: Copy + Eq> NodeTable<N> {
         Self {
             entries: Vec::new(),
             lists: [EMPTY; NUM_LISTS],
+            lens: [0; NUM_LISTS],
+            kinds: [0; 2],
             free: Vec::new(),
         }
     }
@@ -137,6 +154,8 @@ impl<N: Copy + Eq> NodeTable<N> {
         self.entries.get(i as usize).map_or(0, |e| e.flags)
     }
 
+    /// The label of entry `i`'s list: the list itself, except GEN0 for
+    /// any generation.
     #[inline]
     pub(crate) fn list_of(&self, i: u32) -> ListId {
         self.entries.get(i as usize).map_or(FREE, |e| e.list)
@@ -151,8 +170,46 @@ impl<N: Copy + Eq> NodeTable<N> {
         self.entries.get(i as usize).map_or(NIL, |e| e.next)
     }
 
+    /// The length of `list`: O(1) except for a generation while another
+    /// generation is non-empty (then a walk, as `gc_list_size`).
     pub(crate) fn len(&self, list: ListId) -> usize {
-        self.lists.get(list as usize).map_or(0, |l| l.len)
+        if list > GEN2 {
+            return self.lens.get(list as usize).copied().unwrap_or(0);
+        }
+        let others_empty = (GEN0..=GEN2)
+            .filter(|&g| g != list)
+            .all(|g| self.head(g) == NIL);
+        if others_empty {
+            return self.lens[GEN0 as usize];
+        }
+        let mut n = 0;
+        let mut cur = self.head(list);
+        while let Some(e) = self.entries.get(cur as usize) {
+            n += 1;
+            cur = e.next;
+        }
+        n
+    }
+
+    /// Whether any tracked object has kind `flag` (KIND_TUPLE or KIND_DICT).
+    pub(crate) fn has_kind(&self, flag: u8) -> bool {
+        match flag {
+            KIND_TUPLE => self.kinds[0] > 0,
+            KIND_DICT => self.kinds[1] > 0,
+            _ => true,
+        }
+    }
+
+    fn count_kind(&mut self, flags: u8, add: bool) {
+        for (bit, k) in [(KIND_TUPLE, 0), (KIND_DICT, 1)] {
+            if flags & bit != 0 {
+                self.kinds[k] = if add {
+                    self.kinds[k] + 1
+                } else {
+                    self.kinds[k].saturating_sub(1)
+                };
+            }
+        }
     }
 
     /// Starts tracking `node` at the tail of `list`; returns its index.
@@ -196,6 +253,7 @@ impl<N: Copy + Eq> NodeTable<N> {
                 i
             }
         };
+        self.count_kind(flags, true);
         self.push_tail(list, i);
         graph.set_gc_header(node, header.with_slot(Some(i)));
         Ok(i)
@@ -217,9 +275,11 @@ impl<N: Copy + Eq> NodeTable<N> {
         }
         self.unlink(i);
         if let Some(e) = self.entries.get_mut(i as usize) {
+            let flags = e.flags;
             e.list = FREE;
             e.flags = 0;
             self.free.push(i);
+            self.count_kind(flags, false);
         }
     }
 
@@ -238,16 +298,29 @@ impl<N: Copy + Eq> NodeTable<N> {
     }
 
     /// Unlinks entry `i` from its list (it belongs to none afterwards
-    /// until pushed).
+    /// until pushed). An entry at either end of a generation finds its
+    /// list among the three by its head or tail.
     fn unlink(&mut self, i: u32) {
         let Some(e) = self.entries.get(i as usize) else {
             return;
         };
-        let (prev, next, list) = (e.prev, e.next, e.list);
+        let (prev, next, lbl) = (e.prev, e.next, e.list);
+        if lbl == FREE {
+            return;
+        }
+        let owner = |lists: &[ListHead; NUM_LISTS], end: fn(&ListHead) -> u32| {
+            if lbl == GEN0 {
+                (GEN0..=GEN2).find(|&g| lists.get(g as usize).is_some_and(|l| end(l) == i))
+            } else {
+                Some(lbl)
+            }
+        };
         match self.entries.get_mut(prev as usize) {
             Some(p) => p.next = next,
             None => {
-                if let Some(l) = self.lists.get_mut(list as usize) {
+                if let Some(l) = owner(&self.lists, |l| l.head)
+                    .and_then(|list| self.lists.get_mut(list as usize))
+                {
                     l.head = next;
                 }
             }
@@ -255,13 +328,19 @@ impl<N: Copy + Eq> NodeTable<N> {
         match self.entries.get_mut(next as usize) {
             Some(n) => n.prev = prev,
             None => {
-                if let Some(l) = self.lists.get_mut(list as usize) {
+                if let Some(l) = owner(&self.lists, |l| l.tail)
+                    .and_then(|list| self.lists.get_mut(list as usize))
+                {
                     l.tail = prev;
                 }
             }
         }
-        if let Some(l) = self.lists.get_mut(list as usize) {
-            l.len = l.len.saturating_sub(1);
+        if let Some(n) = self.lens.get_mut(lbl as usize) {
+            *n = n.saturating_sub(1);
+        }
+        if let Some(e) = self.entries.get_mut(i as usize) {
+            e.prev = NIL;
+            e.next = NIL;
         }
     }
 
@@ -271,9 +350,11 @@ impl<N: Copy + Eq> NodeTable<N> {
         };
         let tail = l.tail;
         l.tail = i;
-        l.len += 1;
         if tail == NIL {
             l.head = i;
+        }
+        if let Some(n) = self.lens.get_mut(label(list) as usize) {
+            *n += 1;
         }
         if let Some(t) = self.entries.get_mut(tail as usize) {
             t.next = i;
@@ -281,18 +362,22 @@ impl<N: Copy + Eq> NodeTable<N> {
         if let Some(e) = self.entries.get_mut(i as usize) {
             e.prev = tail;
             e.next = NIL;
-            e.list = list;
+            e.list = label(list);
         }
     }
 
     /// Moves entry `i` to the tail of `list` (`gc_list_move`).
     #[inline]
     pub(crate) fn move_to(&mut self, i: u32, list: ListId) {
+        if self.list_of(i) == FREE {
+            return;
+        }
         self.unlink(i);
         self.push_tail(list, i);
     }
 
-    /// Appends all of `from` to the tail of `to` (`gc_list_merge`).
+    /// Appends all of `from` to the tail of `to` (`gc_list_merge`): O(1)
+    /// between generations, O(moved) otherwise (relabelling).
     pub(crate) fn merge(&mut self, from: ListId, to: ListId) {
         if from == to {
             return;
@@ -304,13 +389,17 @@ impl<N: Copy + Eq> NodeTable<N> {
         if f.head == NIL {
             return;
         }
-        let mut cur = f.head;
-        while cur != NIL {
-            let Some(e) = self.entries.get_mut(cur as usize) else {
-                break;
-            };
-            e.list = to;
-            cur = e.next;
+        let (from_label, to_label) = (label(from), label(to));
+        if from_label != to_label {
+            let mut moved = 0;
+            let mut cur = f.head;
+            while let Some(e) = self.entries.get_mut(cur as usize) {
+                e.list = to_label;
+                cur = e.next;
+                moved += 1;
+            }
+            self.lens[from_label as usize] = self.lens[from_label as usize].saturating_sub(moved);
+            self.lens[to_label as usize] += moved;
         }
         if let Some(tail) = self.entries.get_mut(t.tail as usize) {
             tail.next = f.head;
@@ -321,7 +410,6 @@ impl<N: Copy + Eq> NodeTable<N> {
         let merged = ListHead {
             head: if t.head == NIL { f.head } else { t.head },
             tail: f.tail,
-            len: t.len + f.len,
         };
         self.lists[to as usize] = merged;
         self.lists[from as usize] = EMPTY;
@@ -329,7 +417,7 @@ impl<N: Copy + Eq> NodeTable<N> {
 
     /// The nodes of `list`, in order.
     pub(crate) fn nodes(&self, list: ListId) -> Vec<N> {
-        let mut out = Vec::with_capacity(self.len(list));
+        let mut out = Vec::with_capacity(if list > GEN2 { self.len(list) } else { 0 });
         let mut cur = self.head(list);
         while let Some(e) = self.entries.get(cur as usize) {
             out.push(e.node);

@@ -93,7 +93,11 @@ impl<N: Copy + Eq + Hash + Debug> Generational<N> {
 /// the given kind none of whose referents "may be tracked"
 /// (`_PyObject_GC_MAY_BE_TRACKED`: a GC object that is not an untracked
 /// tuple).
+/// Skipped when no tracked object is of that kind.
 fn untrack_where<G: Graph>(table: &mut NodeTable<G::Node>, graph: &mut G, list: ListId, kind: u8) {
+    if !table.has_kind(kind) {
+        return;
+    }
     let mut cur = table.head(list);
     while let Some(e) = table.entry(cur) {
         let next = table.next(cur);
