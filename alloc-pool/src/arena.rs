@@ -358,11 +358,11 @@ impl Obmalloc {
                 unsafe { self.arenas.get(next) }.prevarena = NO_ARENA;
             }
         }
-        // SAFETY: `class` is in range (contract) and `pool` is live and in no list.
+        // SAFETY: `class` is in range (contract); `pool` is live, in no
+        // list, and its header is current (only heads have stale headers).
         unsafe {
-            self.insert_to_usedpool(pool, class);
             (*pool).count = 1;
-            if (*pool).szidx == class as u32 {
+            let bp = if (*pool).szidx == class as u32 {
                 // An empty pool reused for its old class: its free list is intact.
                 // An empty pool's list holds every carved block (at least
                 // one); after this pop a free block remains, on the list or
@@ -372,16 +372,18 @@ impl Obmalloc {
                 debug_assert!(
                     !(*pool).freeblock.is_null() || (*pool).nextoffset <= (*pool).maxnextoffset
                 );
-                return Some(bp);
-            }
-            // Initialise the pool for `class`: hand out the first block; the
-            // rest stay virgin (carved from `nextoffset` on demand).
-            let size = class_size(class);
-            (*pool).szidx = class as u32;
-            let bp = pool.cast::<u8>().add(POOL_OVERHEAD);
-            (*pool).nextoffset = (POOL_OVERHEAD + size) as u32;
-            (*pool).maxnextoffset = (POOL_SIZE - size) as u32;
-            (*pool).freeblock = ptr::null_mut();
+                bp
+            } else {
+                // Initialise the pool for `class`: hand out the first block; the
+                // rest stay virgin (carved from `nextoffset` on demand).
+                let size = class_size(class);
+                (*pool).szidx = class as u32;
+                (*pool).nextoffset = (POOL_OVERHEAD + size) as u32;
+                (*pool).maxnextoffset = (POOL_SIZE - size) as u32;
+                (*pool).freeblock = ptr::null_mut();
+                pool.cast::<u8>().add(POOL_OVERHEAD)
+            };
+            self.insert_to_usedpool(pool, class);
             Some(bp)
         }
     }

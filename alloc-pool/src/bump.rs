@@ -131,6 +131,7 @@ impl PyAllocator for Bump {
         self.id
     }
 
+    #[inline]
     fn alloc(&self, layout: Layout) -> Result<Block, AllocError> {
         let ptr = self
             .bump_alloc(layout)
@@ -152,6 +153,7 @@ impl PyAllocator for Bump {
         }
     }
 
+    #[inline]
     fn free(&self, block: Block) -> Result<(), AllocError> {
         if block.owner != self.id {
             return Err(AllocError::ForeignBlock(block));

@@ -12,7 +12,7 @@ use core::alloc::Layout;
 use core::ptr::{self, NonNull};
 
 use crate::arena::{ArenaTable, EventQueue, NO_ARENA};
-use crate::pool::{PoolHeader, pool_of};
+use crate::pool::{PoolHeader, UsedPool, pool_of};
 use crate::size_class::{
     ARENA_SIZE, MAX_POOLS_IN_ARENA, NB_SMALL_SIZE_CLASSES, POOL_OVERHEAD, POOL_SIZE,
     blocks_per_pool, class_size, is_small, pool_waste, size_class,
@@ -26,7 +26,8 @@ pub(crate) struct Obmalloc {
     /// `usedpools`: per size class, the head of a doubly linked list of
     /// partially used pools (CPython fakes a circular list with a sentinel;
     /// a null-terminated list does the same job).
-    pub(crate) usedpools: [*mut PoolHeader; NB_SMALL_SIZE_CLASSES],
+    /// The heads hold their pools' hot fields ([`UsedPool`]).
+    pub(crate) usedpools: [UsedPool; NB_SMALL_SIZE_CLASSES],
     /// `allarenas`/`maxarenas`.
     pub(crate) arenas: ArenaTable,
     /// `unused_arena_objects`: slots with no arena, linked through `nextarena`.
@@ -114,7 +115,7 @@ impl Obmalloc {
     /// An empty allocator: no arena until the first small request.
     pub(crate) const fn new(limit: u64, defer_events: bool) -> Self {
         Obmalloc {
-            usedpools: [ptr::null_mut(); NB_SMALL_SIZE_CLASSES],
+            usedpools: [UsedPool::EMPTY; NB_SMALL_SIZE_CLASSES],
             arenas: ArenaTable::new(),
             unused_arena_objects: NO_ARENA,
             usable_arenas: NO_ARENA,
@@ -348,8 +349,7 @@ impl Obmalloc {
         }
         // SAFETY: `pool` is a carved pool of a live arena, so its header is
         // initialised memory we own.
-        let (count, szidx, nextoffset) =
-            unsafe { ((*pool).count, (*pool).szidx, (*pool).nextoffset) };
+        let (count, szidx, nextoffset) = unsafe { self.pool_fields(pool) };
         if count == 0 {
             return Err(InvalidFree::DoubleFree);
         }
@@ -400,7 +400,8 @@ impl Obmalloc {
 
     /// The census (`_PyObject_DebugMallocStats`'s walk over every carved pool
     /// of every arena) and the counters, without allocating.
-    pub(crate) fn census(&self) -> Census {
+    pub(crate) fn census(&mut self) -> Census {
+        self.sync_heads();
         let mut classes = [(0u64, 0u64); NB_SMALL_SIZE_CLASSES];
         let mut unused_pools = 0;
         for arena in self
@@ -453,9 +454,10 @@ impl Obmalloc {
     /// per-arena `nfreepools` equals cached plus virgin pools.
     #[cfg(test)]
     pub(crate) fn check_invariants(&mut self) -> Result<(), String> {
-        for (class, &head) in self.usedpools.iter().enumerate() {
+        self.sync_heads();
+        for (class, head) in self.usedpools.iter().enumerate() {
             let mut prev: *mut PoolHeader = ptr::null_mut();
-            let mut pool = head;
+            let mut pool = head.pool;
             while !pool.is_null() {
                 // SAFETY: pools in the used lists are live.
                 let h = unsafe { &*pool };

@@ -70,10 +70,90 @@ pub(crate) unsafe fn set_next_free(block: *mut u8, next: *mut u8) {
     unsafe { block.cast::<*mut u8>().write(next) }
 }
 
+/// `usedpools[class]`: the first used pool of a size class, with its hot
+/// fields.
+///
+/// Deliberate difference from CPython: while a pool is the head of its
+/// class's list, its `freeblock`, `nextoffset` and `count` live here, in one
+/// contiguous array inside the allocator, and the copies in its header are
+/// stale. Pool headers sit on 16 KiB boundaries, so they all fall into the
+/// same L1 cache set; with one busy pool per class, reading and writing 32
+/// headers on every allocation evicted them from each other. The header is
+/// brought up to date ([`Obmalloc::sync_heads`]) before anything reads it
+/// (the census, debug validation) and whenever the pool stops being the head.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct UsedPool {
+    /// The head pool (null: the class has no used pool).
+    pub(crate) pool: *mut PoolHeader,
+    /// The head's `freeblock`.
+    freeblock: *mut u8,
+    /// The head's `nextoffset`.
+    nextoffset: u32,
+    /// The head's `maxnextoffset`.
+    maxnextoffset: u32,
+    /// The head's `ref.count`.
+    count: u32,
+}
+
+impl UsedPool {
+    /// No used pool.
+    pub(crate) const EMPTY: UsedPool = UsedPool {
+        pool: ptr::null_mut(),
+        freeblock: ptr::null_mut(),
+        nextoffset: 0,
+        maxnextoffset: 0,
+        count: 0,
+    };
+
+    /// `pool` as the head, with the hot fields read from its header.
+    ///
+    /// # Safety
+    /// `pool` is null or a live carved pool whose header is up to date.
+    #[inline]
+    unsafe fn load(pool: *mut PoolHeader) -> UsedPool {
+        if pool.is_null() {
+            return UsedPool::EMPTY;
+        }
+        // SAFETY: a live carved pool (contract).
+        unsafe {
+            UsedPool {
+                pool,
+                freeblock: (*pool).freeblock,
+                nextoffset: (*pool).nextoffset,
+                maxnextoffset: (*pool).maxnextoffset,
+                count: (*pool).count,
+            }
+        }
+    }
+
+    /// Writes the hot fields back into the head's header.
+    ///
+    /// # Safety
+    /// `self.pool` is null or the live pool these fields belong to.
+    #[inline]
+    unsafe fn store(&self) {
+        if !self.pool.is_null() {
+            // SAFETY: a live carved pool (contract).
+            unsafe {
+                (*self.pool).freeblock = self.freeblock;
+                (*self.pool).nextoffset = self.nextoffset;
+                (*self.pool).count = self.count;
+            }
+        }
+    }
+
+    /// Whether the head has neither a free-list block nor a virgin one.
+    #[inline(always)]
+    fn is_full(&self) -> bool {
+        self.freeblock.is_null() && self.nextoffset > self.maxnextoffset
+    }
+}
+
 impl Obmalloc {
     /// The fast path of `pymalloc_alloc`: pop a block from the first used
     /// pool of `class` (its free list first, then its next virgin block), or
-    /// start a new pool.
+    /// start a new pool. Touches only `usedpools[class]` and, for a block
+    /// from the free list, the block itself (never the pool header).
     ///
     /// Deliberate difference: CPython's `pymalloc_pool_extend` writes a
     /// null link into the next virgin block to make it a one-element free
@@ -87,31 +167,69 @@ impl Obmalloc {
     #[inline(always)]
     pub(crate) unsafe fn malloc_small(&mut self, class: usize) -> Option<*mut u8> {
         // SAFETY: `class` is in range (contract).
-        let pool = unsafe { *self.usedpools.get_unchecked(class) };
-        if pool.is_null() {
+        let head = unsafe { self.usedpools.get_unchecked_mut(class) };
+        if head.pool.is_null() {
             // SAFETY: forwarded contract.
             return unsafe { self.allocate_from_new_pool(class) };
         }
-        // SAFETY: a pool in `usedpools` is carved, live, of this class, and
-        // has a free block: on its free list or virgin (a pool that runs out
-        // of both is unlinked at once, below).
+        head.count += 1;
+        let bp = head.freeblock;
+        let bp = if bp.is_null() {
+            // SAFETY: a head pool that is not full has a virgin block at
+            // `nextoffset` (a pool that runs out is unlinked at once, below).
+            let bp = unsafe { head.pool.cast::<u8>().add(head.nextoffset as usize) };
+            head.nextoffset += class_size(class) as u32;
+            bp
+        } else {
+            // SAFETY: a block on the free list holds the link to the next.
+            head.freeblock = unsafe { next_free(bp) };
+            bp
+        };
+        if head.is_full() {
+            // SAFETY: `class` is in range and its head is full.
+            unsafe { self.unlink_full_pool(class) };
+        }
+        Some(bp)
+    }
+
+    /// `(count, szidx, nextoffset)` of a carved pool, from `usedpools` when
+    /// it is a head (whose header copies are stale).
+    ///
+    /// # Safety
+    /// `pool` is a carved pool of this allocator.
+    pub(crate) unsafe fn pool_fields(&self, pool: *mut PoolHeader) -> (u32, u32, u32) {
+        // SAFETY: a carved pool's header is initialised (contract).
+        let szidx = unsafe { (*pool).szidx };
+        match self.usedpools.get(szidx as usize) {
+            Some(head) if head.pool == pool => (head.count, szidx, head.nextoffset),
+            // SAFETY: as above; not a head, so the header is current.
+            _ => unsafe { ((*pool).count, szidx, (*pool).nextoffset) },
+        }
+    }
+
+    /// Writes every head's hot fields back into its header, so that the
+    /// headers can be read (the census, debug validation, invariant checks).
+    pub(crate) fn sync_heads(&mut self) {
+        for head in &self.usedpools {
+            // SAFETY: each head is null or the live pool its fields belong to.
+            unsafe { head.store() };
+        }
+    }
+
+    /// Makes `pool` (null: none) the head of `usedpools[class]`, writing the
+    /// old head's hot fields back first.
+    ///
+    /// # Safety
+    /// `class` is in range; `pool` is null or a live pool of `class` whose
+    /// header is up to date.
+    #[inline]
+    unsafe fn set_head(&mut self, class: usize, pool: *mut PoolHeader) {
+        // SAFETY: `class` is in range (contract).
+        let head = unsafe { self.usedpools.get_unchecked_mut(class) };
+        // SAFETY: the old head's fields belong to it; `pool` per contract.
         unsafe {
-            (*pool).count += 1;
-            let bp = (*pool).freeblock;
-            if !bp.is_null() {
-                let next = next_free(bp);
-                (*pool).freeblock = next;
-                if next.is_null() && (*pool).nextoffset > (*pool).maxnextoffset {
-                    self.unlink_full_pool(pool, class);
-                }
-                return Some(bp);
-            }
-            let bp = pool.cast::<u8>().add((*pool).nextoffset as usize);
-            (*pool).nextoffset += class_size(class) as u32;
-            if (*pool).nextoffset > (*pool).maxnextoffset {
-                self.unlink_full_pool(pool, class);
-            }
-            Some(bp)
+            head.store();
+            *head = UsedPool::load(pool);
         }
     }
 
@@ -119,19 +237,22 @@ impl Obmalloc {
     /// (CPython's "pool is full" branch of `pymalloc_pool_extend`): unlink it.
     ///
     /// # Safety
-    /// `pool` is the head of `usedpools[class]`.
+    /// `class` is in range and its head is a full pool.
     #[cold]
     #[inline(never)]
-    unsafe fn unlink_full_pool(&mut self, pool: *mut PoolHeader, class: usize) {
+    unsafe fn unlink_full_pool(&mut self, class: usize) {
+        // SAFETY: `class` is in range (contract).
+        let pool = unsafe { self.usedpools.get_unchecked(class) }.pool;
         // SAFETY: `pool` is the live head of the list (contract); its
-        // successor, if any, is a live pool of the same list.
+        // successor, if any, is a live pool of the same list whose header
+        // is up to date (only heads have stale headers).
         unsafe {
             let next = (*pool).nextpool;
-            *self.usedpools.get_unchecked_mut(class) = next;
             if !next.is_null() {
                 (*next).prevpool = ptr::null_mut();
             }
             (*pool).nextpool = ptr::null_mut();
+            self.set_head(class, next);
         }
     }
 
@@ -140,40 +261,41 @@ impl Obmalloc {
     /// recently gained a free block is reused first.
     ///
     /// # Safety
-    /// `pool` is live, of class `class`, and in no list.
+    /// `pool` is live, of class `class`, in no list, its header up to date.
     #[inline]
     pub(crate) unsafe fn insert_to_usedpool(&mut self, pool: *mut PoolHeader, class: usize) {
         // SAFETY: `class` is in range and `pool` and the old head are live
         // pools (contract and list invariant).
         unsafe {
-            let head = self.usedpools.get_unchecked_mut(class);
-            let next = *head;
+            let next = self.usedpools.get_unchecked(class).pool;
             (*pool).nextpool = next;
             (*pool).prevpool = ptr::null_mut();
             if !next.is_null() {
                 (*next).prevpool = pool;
             }
-            *head = pool;
+            self.set_head(class, pool);
         }
     }
 
     /// Unlinks `pool` from `usedpools[class]`.
     ///
     /// # Safety
-    /// `pool` is in `usedpools[class]`.
+    /// `pool` is in `usedpools[class]`, its header up to date.
     #[inline]
     pub(crate) unsafe fn unlink_usedpool(&mut self, pool: *mut PoolHeader, class: usize) {
         // SAFETY: `pool` and its neighbours are live pools of the list (contract).
         unsafe {
             let next = (*pool).nextpool;
             let prev = (*pool).prevpool;
-            if prev.is_null() {
-                *self.usedpools.get_unchecked_mut(class) = next;
-            } else {
-                (*prev).nextpool = next;
-            }
             if !next.is_null() {
                 (*next).prevpool = prev;
+            }
+            if prev.is_null() {
+                // `pool` was the head; its fields are current (contract), so
+                // only the successor's need loading.
+                *self.usedpools.get_unchecked_mut(class) = UsedPool::load(next);
+            } else {
+                (*prev).nextpool = next;
             }
         }
     }
@@ -181,7 +303,8 @@ impl Obmalloc {
     /// `pymalloc_free` for a block known to be pymalloc's: push it on its
     /// pool's free list; a pool that was full goes to the front of
     /// `usedpools`, a pool that became empty goes to its arena
-    /// (`insert_to_freepool`).
+    /// (`insert_to_freepool`). A block of a class's head pool touches only
+    /// `usedpools` and its pool's `szidx`.
     ///
     /// # Safety
     /// `p` is a live block handed out by `malloc_small` of this allocator.
@@ -189,15 +312,28 @@ impl Obmalloc {
     pub(crate) unsafe fn free_small(&mut self, p: *mut u8) {
         let pool = pool_of(p);
         // SAFETY: `p` is a live block (contract), so its pool is carved and
-        // live, and `p` may hold the free-list link.
+        // live, its `szidx` is a class in range, and `p` may hold the
+        // free-list link.
         unsafe {
+            let class = (*pool).szidx as usize;
+            let head = self.usedpools.get_unchecked_mut(class);
+            if head.pool == pool {
+                set_next_free(p, head.freeblock);
+                head.freeblock = p;
+                head.count -= 1;
+                if head.count == 0 {
+                    head.store();
+                    self.insert_to_freepool(pool);
+                }
+                return;
+            }
             let lastfree = (*pool).freeblock;
             set_next_free(p, lastfree);
             (*pool).freeblock = p;
             (*pool).count -= 1;
             if lastfree.is_null() && (*pool).nextoffset > (*pool).maxnextoffset {
                 // The pool was full: it becomes the first used pool of its class.
-                self.insert_to_usedpool(pool, (*pool).szidx as usize);
+                self.insert_to_usedpool(pool, class);
                 return;
             }
             if (*pool).count == 0 {

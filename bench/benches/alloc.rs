@@ -22,7 +22,7 @@
 //! 512; `realloc_list` grows past 512 into the system allocator):
 //! - `churn`: a ring of 1024 live blocks; each step frees the oldest and
 //!   allocates a new one (steady state, 16384 steps per iteration; bumpalo
-//!   is reset after each iteration);
+//!   is emptied, reset and refilled between iterations, untimed);
 //! - `alloc_only`: 4096 allocations into a warm allocator (the frees or
 //!   the reset afterwards are not timed);
 //! - `free_lifo`, `free_fifo`, `free_random`: allocate 4096 blocks, then
@@ -100,8 +100,11 @@ trait Subject {
     fn alloc(&self, layout: Layout) -> Self::Handle;
     fn free(&self, handle: Self::Handle);
     fn realloc(&self, handle: Self::Handle, new_size: usize) -> Self::Handle;
+    /// Whether [`Subject::reset`] does anything (and so must be called
+    /// only when no block is live).
+    const RESETS: bool = false;
     /// Called between iterations where the workload has freed everything
-    /// (bumpalo resets here).
+    /// (bumpalo resets here, which invalidates every block it handed out).
     fn reset(&mut self) {}
 }
 
@@ -154,6 +157,7 @@ impl Subject for Bumpalo {
             .map_err(|e| e.error)
             .expect("realloc failed")
     }
+    const RESETS: bool = true;
     fn reset(&mut self) {
         self.0.reset();
     }
@@ -180,18 +184,34 @@ macro_rules! for_each_subject {
 
 fn churn<S: Subject>(b: &mut criterion::Bencher<'_>, s: &mut S) {
     let layouts = cpython_layouts(CHURN_STEPS, 0x5eed);
-    let mut ring: Vec<Option<S::Handle>> = (0..RING).map(|i| Some(s.alloc(layouts[i]))).collect();
-    b.iter(|| {
-        for (i, &layout) in layouts.iter().enumerate() {
-            let slot = &mut ring[i % RING];
-            if let Some(old) = slot.take() {
-                s.free(old);
+    let fill = |s: &S| -> Vec<Option<S::Handle>> {
+        (0..RING).map(|i| Some(s.alloc(layouts[i]))).collect()
+    };
+    let mut ring = fill(s);
+    b.iter_custom(|iters| {
+        let mut total = Duration::ZERO;
+        for _ in 0..iters {
+            let start = Instant::now();
+            for (i, &layout) in layouts.iter().enumerate() {
+                let slot = &mut ring[i % RING];
+                if let Some(old) = slot.take() {
+                    s.free(old);
+                }
+                *slot = Some(s.alloc(black_box(layout)));
             }
-            *slot = Some(s.alloc(black_box(layout)));
+            total += start.elapsed();
+            if S::RESETS {
+                // bumpalo gives its memory back only on reset, which
+                // invalidates every block: empty the ring, reset, refill
+                // (untimed, like the frees bumpalo does not do).
+                for h in ring.drain(..).flatten() {
+                    s.free(h);
+                }
+                s.reset();
+                ring = fill(s);
+            }
         }
-        // bumpalo gives its memory back only here (its frees are no-ops);
-        // for the others this does nothing.
-        s.reset();
+        total
     });
     for h in ring.into_iter().flatten() {
         s.free(h);
