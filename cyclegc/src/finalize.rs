@@ -55,6 +55,10 @@ pub(crate) struct Run<N> {
     finalized_any: bool,
     /// The list `delete_garbage` works through.
     final_list: ListId,
+    /// The garbage as handed to `handle_weakrefs`: `finalize_garbage`'s
+    /// first look for a finalizer to run reads it rather than walking the
+    /// list.
+    garbage: Vec<N>,
 }
 
 /// What [`Core::advance`] needs from its caller.
@@ -86,6 +90,7 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
             outbox: VecDeque::new(),
             finalized_any: false,
             final_list: SCRATCH,
+            garbage: Vec::new(),
         });
         Ok(true)
     }
@@ -255,6 +260,7 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
             }
         }
         if !garbage.is_empty() {
+            run.garbage.clone_from(&garbage);
             run.outbox.push_back(Step::HandleWeakrefs(garbage));
         }
     }
@@ -262,17 +268,17 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
     /// One iteration of `finalize_garbage`: the next unreachable object
     /// with an unrun finalizer, FINALIZED set before it runs.
     fn next_finalizer<G: Graph<Node = N>>(&mut self, graph: &mut G) -> Option<N> {
-        if self.run.as_ref().is_some_and(|r| !r.finalized_any) && self.table.len(SCRATCH) == 0 {
-            // First call: skip the walk when nothing has a finalizer to run.
-            let mut cur = self.table.head(UNREACHABLE);
-            let mut any = false;
-            while let Some(node) = self.table.node(cur) {
-                if graph.has_finalizer(node) && !graph.gc_header(node).is_finalized() {
-                    any = true;
-                    break;
-                }
-                cur = self.table.next(cur);
-            }
+        if let Some(run) = self.run.as_mut()
+            && !run.finalized_any
+            && self.table.len(SCRATCH) == 0
+        {
+            // First call: skip the walk when nothing has a finalizer to
+            // run. The list holds what `garbage` does (weak reference
+            // callbacks cannot reach the garbage to change it).
+            let garbage = std::mem::take(&mut run.garbage);
+            let any = garbage
+                .iter()
+                .any(|&node| graph.has_finalizer(node) && !graph.gc_header(node).is_finalized());
             if !any {
                 return None;
             }

@@ -58,13 +58,11 @@ pub(crate) const WHITE: u8 = 32;
 /// Trial deletion: black (live), set during scan.
 pub(crate) const BLACK: u8 = 64;
 
-/// One tracked object's collector data (32 bytes for an 8-byte node).
+/// One tracked object's collector data (24 bytes for an 8-byte node).
 #[derive(Debug, Clone)]
 pub(crate) struct Entry<N> {
     /// The object.
     pub(crate) node: N,
-    /// `gc_refs` during a collection.
-    pub(crate) gc_refs: isize,
     prev: u32,
     next: u32,
     list: ListId,
@@ -197,6 +195,14 @@ impl<N: Copy + Eq> NodeTable<N> {
         n
     }
 
+    /// Whether `list` holds every tracked object: a generation, with the
+    /// other two generations and every other list empty.
+    pub(crate) fn holds_all_tracked(&self, list: ListId) -> bool {
+        list <= GEN2
+            && (GEN0..=GEN2).all(|g| g == list || self.head(g) == NIL)
+            && (PERMANENT..NUM_LISTS as ListId).all(|l| self.head(l) == NIL)
+    }
+
     /// Whether any tracked object has kind `flag` (KIND_TUPLE or KIND_DICT).
     pub(crate) fn has_kind(&self, flag: u8) -> bool {
         match flag {
@@ -242,7 +248,6 @@ impl<N: Copy + Eq> NodeTable<N> {
                 }
                 self.entries.push(Entry {
                     node,
-                    gc_refs: 0,
                     prev: NIL,
                     next: NIL,
                     list: FREE,
@@ -253,7 +258,6 @@ impl<N: Copy + Eq> NodeTable<N> {
             Some(i) => {
                 if let Some(e) = self.entries.get_mut(i as usize) {
                     e.node = node;
-                    e.gc_refs = 0;
                     e.flags = flags;
                 }
                 i

@@ -71,6 +71,49 @@ pub(crate) fn subtract_refs<G: Graph>(table: &NodeTable<G::Node>, graph: &mut G,
     }
 }
 
+/// `update_refs` and `subtract_refs` in one pass, for a collection whose
+/// `young` holds every tracked object (a full collection with the
+/// permanent generation and the collector's other lists empty): then a
+/// referent is in the set exactly when its header names an entry, so the
+/// subtraction needs no COLLECTING flag and can come before the object's
+/// own `gc_refs = refcount`; the header counts the subtractions that come
+/// first. Same `gc_refs` as the two passes (CPython's), one walk fewer.
+/// Relies on the headers' collection part being zero outside a
+/// collection, which the collector maintains.
+pub(crate) fn update_and_subtract_refs<G: Graph>(
+    table: &mut NodeTable<G::Node>,
+    graph: &mut G,
+    young: ListId,
+) {
+    let mut buf = Vec::new();
+    let mut cur = table.head(young);
+    while let Some(e) = table.entry(cur) {
+        let next = e.next_index();
+        let node = e.node;
+        let refcount = graph.refcount(node);
+        let current = graph.update_gc_header(node, |h| {
+            let current = h.slot() == Some(cur);
+            if current {
+                h.start_collecting_deferred(refcount);
+            }
+            current
+        });
+        if current {
+            for_referents(graph, node, &mut buf, |graph, r| {
+                graph.update_gc_header(r, |h| {
+                    if h.slot().is_some() {
+                        h.decref_or_defer();
+                    }
+                });
+            });
+        } else {
+            tracing::warn!(?node, "tracked object freed without untrack; dropped");
+            table.release_stale(cur);
+        }
+        cur = next;
+    }
+}
+
 /// `move_unreachable`: scans `young` front to back; objects with
 /// `gc_refs == 0` move (tentatively) to the tail of `unreachable`, the
 /// others are reachable and rescue what they reach (`visit_reachable`:
@@ -101,14 +144,7 @@ pub(crate) fn move_unreachable<G: Graph>(
         });
         if reachable {
             for_referents(graph, node, &mut buf, |graph, r| {
-                let back = graph.update_gc_header(r, |h| {
-                    if !h.is_collecting() {
-                        return None;
-                    }
-                    let was_unreachable = h.is_unreachable();
-                    h.rescue();
-                    if was_unreachable { h.slot() } else { None }
-                });
+                let back = graph.update_gc_header(r, |h| if h.rescue() { h.slot() } else { None });
                 if let Some(ri) = back
                     && table.node(ri) == Some(r)
                     && table.list_of(ri) == unreachable
@@ -134,7 +170,11 @@ pub(crate) fn deduce_unreachable<G: Graph>(
     young: ListId,
     unreachable: ListId,
 ) {
-    update_refs(table, graph, young);
-    subtract_refs(table, graph, young);
+    if table.holds_all_tracked(young) {
+        update_and_subtract_refs(table, graph, young);
+    } else {
+        update_refs(table, graph, young);
+        subtract_refs(table, graph, young);
+    }
     move_unreachable(table, graph, young, unreachable);
 }

@@ -102,18 +102,37 @@ impl GcHeader {
         self.refs_word() & COLLECTING_BIT != 0
     }
 
-    /// Whether the object sits (tentatively) in the unreachable list.
-    #[inline]
-    pub(crate) fn is_unreachable(self) -> bool {
-        self.refs_word() & UNREACHABLE_BIT != 0
-    }
-
     /// `gc_reset_refs`: `gc_refs = refcount` (clamped), COLLECTING set,
     /// UNREACHABLE clear.
     #[inline]
     pub(crate) fn start_collecting(&mut self, refcount: usize) {
         let refs = u64::try_from(refcount).map_or(GC_REFS_MAX, |r| r.min(GC_REFS_MAX));
         self.set_refs_word(refs | COLLECTING_BIT);
+    }
+
+    /// The fused pass's `visit_decref` (see `gc_refs::update_and_subtract_refs`):
+    /// on an object already visited, `gc_decref`; on one not visited yet,
+    /// one more pending subtraction (counted in the same bits).
+    /// Branch-free: which case applies is a coin toss in a shuffled heap.
+    #[inline]
+    pub(crate) fn decref_or_defer(&mut self) {
+        let w = self.refs_word();
+        let collecting = (w >> 62) & 1;
+        let low = w & GC_REFS_MAX;
+        // Visited: -1 unless already 0. Not yet: +1 unless saturated.
+        let limit = (collecting.wrapping_sub(1)) & GC_REFS_MAX;
+        let step =
+            (1 ^ collecting).wrapping_sub(collecting) & u64::from(low != limit).wrapping_neg();
+        self.set_refs_word(w.wrapping_add(step));
+    }
+
+    /// The fused pass's `gc_reset_refs`: `gc_refs = refcount` minus the
+    /// subtractions deferred so far, COLLECTING set.
+    #[inline]
+    pub(crate) fn start_collecting_deferred(&mut self, refcount: usize) {
+        let pending = self.refs_word() & GC_REFS_MAX;
+        let refs = u64::try_from(refcount).map_or(GC_REFS_MAX, |r| r.min(GC_REFS_MAX));
+        self.set_refs_word(refs.saturating_sub(pending) | COLLECTING_BIT);
     }
 
     /// `gc_decref`, saturating at zero (a host reporting more references
@@ -126,13 +145,19 @@ impl GcHeader {
         }
     }
 
-    /// `gc_set_refs(gc, 1)` when `gc_refs` is 0, and UNREACHABLE cleared
-    /// (rescued by a reachable object).
+    /// `visit_reachable` on this header: if COLLECTING, `gc_refs` becomes
+    /// at least 1 and UNREACHABLE is cleared; returns whether it was
+    /// (tentatively) unreachable, i.e. must move back to `young`.
+    /// Branch-free: whether the referent was already scanned is a coin
+    /// toss in a shuffled heap.
     #[inline]
-    pub(crate) fn rescue(&mut self) {
-        let w = self.refs_word() & !UNREACHABLE_BIT;
-        let w = if w & GC_REFS_MAX == 0 { w | 1 } else { w };
-        self.set_refs_word(w);
+    pub(crate) fn rescue(&mut self) -> bool {
+        let w = self.refs_word();
+        let collecting = (w >> 62) & 1;
+        let unreachable = (w >> 63) & collecting;
+        let low_zero = u64::from(w & GC_REFS_MAX == 0) & collecting;
+        self.set_refs_word((w & !(unreachable << 63)) | low_zero);
+        unreachable != 0
     }
 
     /// Marks the object tentatively unreachable (`NEXT_MASK_UNREACHABLE`).
