@@ -59,6 +59,10 @@ pub(crate) struct Run<N> {
     /// first look for a finalizer to run reads it rather than walking the
     /// list.
     garbage: Vec<N>,
+    /// The UNREACHABLE list's nodes in order, when the detector knows them
+    /// (it moved them there one by one and none back): `after_detect` then
+    /// need not walk the list.
+    pub(crate) detected: Option<Vec<N>>,
 }
 
 /// What [`Core::advance`] needs from its caller.
@@ -91,6 +95,7 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
             finalized_any: false,
             final_list: SCRATCH,
             garbage: Vec::new(),
+            detected: None,
         });
         Ok(true)
     }
@@ -173,7 +178,7 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
                         // resurrected go to `old`.
                         // (update_refs rewrites each header's collection
                         // part, so the old flags need no clearing first.)
-                        deduce_unreachable(&mut self.table, graph, UNREACHABLE, SCRATCH);
+                        let _ = deduce_unreachable(&mut self.table, graph, UNREACHABLE, SCRATCH);
                         self.table.merge(UNREACHABLE, old);
                         SCRATCH
                     } else {
@@ -221,20 +226,28 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
     /// request to handle weak references.
     fn after_detect<G: Graph<Node = N>>(&mut self, graph: &mut G) {
         let t = &mut self.table;
-        // One walk finds the legacy finalizers and, if there are none (the
-        // usual case), the garbage list as well.
-        let mut garbage = Vec::with_capacity(t.len(UNREACHABLE));
-        let mut cur = t.head(UNREACHABLE);
-        while let Some(node) = t.node(cur) {
-            let next = t.next(cur);
-            if graph.has_legacy_finalizer(node) {
-                graph.update_gc_header(node, |h| h.stop_collecting());
-                t.move_to(cur, FINALIZERS);
-            } else {
-                garbage.push(node);
+        let detected = self.run.as_mut().and_then(|r| r.detected.take());
+        let mut garbage = match detected {
+            // The usual case: the detector listed the garbage, none of it
+            // with a legacy finalizer.
+            Some(nodes) if !nodes.iter().any(|&n| graph.has_legacy_finalizer(n)) => nodes,
+            _ => {
+                // One walk finds the legacy finalizers and the rest.
+                let mut garbage = Vec::with_capacity(t.len(UNREACHABLE));
+                let mut cur = t.head(UNREACHABLE);
+                while let Some(node) = t.node(cur) {
+                    let next = t.next(cur);
+                    if graph.has_legacy_finalizer(node) {
+                        graph.update_gc_header(node, |h| h.stop_collecting());
+                        t.move_to(cur, FINALIZERS);
+                    } else {
+                        garbage.push(node);
+                    }
+                    cur = next;
+                }
+                garbage
             }
-            cur = next;
-        }
+        };
         let mut buf = Vec::new();
         let mut cur = t.head(FINALIZERS);
         while let Some(node) = t.node(cur) {

@@ -271,23 +271,25 @@ impl<N: Copy + Eq> NodeTable<N> {
 
     /// Stops tracking `node`, vacating its entry.
     pub(crate) fn remove<G: Graph<Node = N>>(&mut self, graph: &mut G, node: N) -> Option<u32> {
-        let header = graph.gc_header(node);
-        let i = match header.slot() {
-            // While `delete_garbage` runs, the objects with COLLECTING are
-            // exactly those of the lazy list: the header is proof enough,
-            // and the entry is not read (a cache miss per freed object).
-            Some(i) if self.lazy.is_some() && header.is_collecting() && !self.is_dead(i) => {
-                self.mark_dead(i);
-                i
-            }
-            _ => {
-                let i = self.check(header, node)?;
-                self.vacate(i);
-                i
-            }
-        };
-        graph.set_gc_header(node, header.with_slot(None));
-        Some(i)
+        graph.update_gc_header(node, |header| {
+            let i = match header.slot() {
+                // While `delete_garbage` runs, the objects with COLLECTING
+                // are exactly those of the lazy list: the header is proof
+                // enough, and the entry is not read (a cache miss per freed
+                // object).
+                Some(i) if self.lazy.is_some() && header.is_collecting() && !self.is_dead(i) => {
+                    self.mark_dead(i);
+                    i
+                }
+                _ => {
+                    let i = self.check(*header, node)?;
+                    self.vacate(i);
+                    i
+                }
+            };
+            *header = header.with_slot(None);
+            Some(i)
+        })
     }
 
     /// Unlinks entry `i` and puts it on the free stack; in the lazy list,
@@ -348,13 +350,42 @@ impl<N: Copy + Eq> NodeTable<N> {
     }
 
     /// Vacates the DEAD entries at the head of `list`.
+    /// The run is cut off in one go: no per-entry unlinking.
     pub(crate) fn reclaim_dead_head(&mut self, list: ListId) {
-        loop {
-            let head = self.head(list);
-            match self.entries.get(head as usize) {
-                Some(_) if self.is_dead(head) => self.vacate_now(head),
-                _ => return,
+        let lbl = label(list);
+        let mut cur = self.head(list);
+        let mut reclaimed = 0;
+        while self.is_dead(cur) {
+            let Some(e) = self.entries.get_mut(cur as usize) else {
+                break;
+            };
+            let (next, flags) = (e.next, e.flags);
+            e.list = FREE;
+            e.flags = 0;
+            e.prev = NIL;
+            e.next = NIL;
+            if let Some(word) = self.dead.get_mut(cur as usize / 64) {
+                *word &= !(1 << (cur % 64));
             }
+            self.free.push(cur);
+            self.count_kind(flags, false);
+            reclaimed += 1;
+            cur = next;
+        }
+        if reclaimed == 0 {
+            return;
+        }
+        if let Some(l) = self.lists.get_mut(list as usize) {
+            l.head = cur;
+            if cur == NIL {
+                l.tail = NIL;
+            }
+        }
+        if let Some(e) = self.entries.get_mut(cur as usize) {
+            e.prev = NIL;
+        }
+        if let Some(n) = self.lens.get_mut(lbl as usize) {
+            *n = n.saturating_sub(reclaimed);
         }
     }
 

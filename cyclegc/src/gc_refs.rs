@@ -120,13 +120,20 @@ pub(crate) fn update_and_subtract_refs<G: Graph>(
 /// moved back to the tail of `young`, `gc_refs = 1`). Reachable objects
 /// lose COLLECTING; the unreachable keep it. The unreachable list is in
 /// scan order.
+///
+/// Returns the unreachable nodes in list order when no tentatively
+/// unreachable object was moved back (then the list is exactly the nodes
+/// moved, and the finalization protocol need not walk it to list them);
+/// `None` otherwise.
 pub(crate) fn move_unreachable<G: Graph>(
     table: &mut NodeTable<G::Node>,
     graph: &mut G,
     young: ListId,
     unreachable: ListId,
-) {
+) -> Option<Vec<G::Node>> {
     let mut buf = Vec::new();
+    let mut moved = Vec::new();
+    let mut exact = table.len(unreachable) == 0;
     let mut cur = table.head(young);
     while let Some(e) = table.entry(cur) {
         let node = e.node;
@@ -150,31 +157,37 @@ pub(crate) fn move_unreachable<G: Graph>(
                     && table.list_of(ri) == unreachable
                 {
                     table.move_to(ri, young);
+                    exact = false;
                 }
             });
             cur = table.next(cur);
         } else {
             let next = table.next(cur);
             table.move_to(cur, unreachable);
+            if exact {
+                moved.push(node);
+            }
             cur = next;
         }
     }
+    exact.then_some(moved)
 }
 
 /// `deduce_unreachable`: the three passes; afterwards `young` holds the
 /// reachable objects (their headers' collection part zeroed) and
-/// `unreachable` the rest (COLLECTING and UNREACHABLE set).
+/// `unreachable` the rest (COLLECTING and UNREACHABLE set). Returns what
+/// [`move_unreachable`] does.
 pub(crate) fn deduce_unreachable<G: Graph>(
     table: &mut NodeTable<G::Node>,
     graph: &mut G,
     young: ListId,
     unreachable: ListId,
-) {
+) -> Option<Vec<G::Node>> {
     if table.holds_all_tracked(young) {
         update_and_subtract_refs(table, graph, young);
     } else {
         update_refs(table, graph, young);
         subtract_refs(table, graph, young);
     }
-    move_unreachable(table, graph, young, unreachable);
+    move_unreachable(table, graph, young, unreachable)
 }

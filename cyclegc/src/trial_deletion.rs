@@ -181,11 +181,20 @@ impl<N: Copy + Eq + Hash + Debug> TrialDeletion<N> {
                 e.flags &= !COLOURS;
             }
         }
+        let mut exact = t.len(UNREACHABLE) == 0;
+        let mut garbage = Vec::with_capacity(white.len());
         for (_, i) in white {
-            if let Some(node) = t.node(i) {
-                graph_mut.update_gc_header(node, |h| h.start_collecting(0));
+            match t.node(i) {
+                Some(node) => {
+                    graph_mut.update_gc_header(node, |h| h.start_collecting(0));
+                    garbage.push(node);
+                }
+                None => exact = false,
             }
             t.move_to(i, UNREACHABLE);
+        }
+        if let Some(run) = &mut self.core.run {
+            run.detected = exact.then_some(garbage);
         }
         self.visited.clear();
         self.roots.append(&mut self.frozen_roots);
