@@ -104,12 +104,16 @@ impl Trace for BNode {
 
 /// Hooks recording only what trial deletion needs: decrements to a
 /// non-zero count (its candidate roots).
+/// Off for a collector that ignores them (as the runtime calls
+/// `note_decref` only under trial deletion).
 #[derive(Default)]
-struct Decrements(Vec<Handle>);
+struct Decrements(Vec<Handle>, bool);
 
 impl Hooks for Decrements {
     fn on_decref_nonzero(&mut self, handle: Handle, _refcount: usize) {
-        self.0.push(handle);
+        if self.1 {
+            self.0.push(handle);
+        }
     }
 }
 
@@ -120,7 +124,9 @@ struct Heap {
 
 impl Heap {
     fn decref(&mut self, gc: &mut dyn Collector<Heap>, h: Handle) {
-        if let Ok(Decref::Alive(_)) = self.store.decref(h) {
+        if let Ok(Decref::Alive(_)) = self.store.decref(h)
+            && self.store.hooks().1
+        {
             gc.note_decref(self, h);
         }
         while let Some(dead) = self.store.pop_zero() {
@@ -142,7 +148,7 @@ impl Heap {
     /// Builds `s`; returns the handles the benchmark holds.
     fn build(gc: &mut dyn Collector<Heap>, s: &Shape) -> (Heap, Vec<Handle>) {
         let mut heap = Heap {
-            store: Store::with_hooks(Decrements::default()),
+            store: Store::with_hooks(Decrements(Vec::new(), gc.name() == "trial-deletion")),
             scratch: Vec::new(),
         };
         gc.disable();
@@ -211,6 +217,13 @@ impl Graph for Heap {
     fn set_gc_header(&mut self, n: Handle, header: GcHeader) {
         if let Ok(node) = self.store.get_mut(n) {
             node.hdr = header;
+        }
+    }
+    #[inline]
+    fn update_gc_header<R>(&mut self, n: Handle, f: impl FnOnce(&mut GcHeader) -> R) -> R {
+        match self.store.get_mut(n) {
+            Ok(node) => f(&mut node.hdr),
+            Err(_) => f(&mut GcHeader::default()),
         }
     }
 }

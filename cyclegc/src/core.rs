@@ -78,10 +78,8 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
 
     pub(crate) fn in_garbage_set<G: Graph<Node = N>>(&self, graph: &G, node: N) -> bool {
         self.run.is_some()
-            && self
-                .table
-                .lookup(graph, node)
-                .is_some_and(|i| self.table.flags(i) & crate::gc_list::COLLECTING != 0)
+            && self.table.lookup(graph, node).is_some()
+            && graph.gc_header(node).is_collecting()
     }
 
     /// `count0 += 1`; whether the automatic trigger condition holds.

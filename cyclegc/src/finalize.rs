@@ -9,9 +9,7 @@
 //! full access to itself while the collector is not borrowed.
 
 use crate::core::Core;
-use crate::gc_list::{
-    COLLECTING, FINALIZERS, GEN0, GEN1, GEN2, ListId, PERMANENT, SCRATCH, UNREACHABLE,
-};
+use crate::gc_list::{FINALIZERS, GEN0, GEN1, GEN2, ListId, PERMANENT, SCRATCH, UNREACHABLE};
 use crate::gc_refs::deduce_unreachable;
 use crate::{CallbackInfo, DebugFlags, GcError, Graph, Outcome, Phase, Step};
 use std::collections::VecDeque;
@@ -57,6 +55,14 @@ pub(crate) struct Run<N> {
     finalized_any: bool,
     /// The list `delete_garbage` works through.
     final_list: ListId,
+    /// The garbage as handed to `handle_weakrefs`: `finalize_garbage`'s
+    /// first look for a finalizer to run reads it rather than walking the
+    /// list.
+    garbage: Vec<N>,
+    /// The UNREACHABLE list's nodes in order, when the detector knows them
+    /// (it moved them there one by one and none back): `after_detect` then
+    /// need not walk the list.
+    pub(crate) detected: Option<Vec<N>>,
 }
 
 /// What [`Core::advance`] needs from its caller.
@@ -88,6 +94,8 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
             outbox: VecDeque::new(),
             finalized_any: false,
             final_list: SCRATCH,
+            garbage: Vec::new(),
+            detected: None,
         });
         Ok(true)
     }
@@ -168,8 +176,9 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
                         // handle_resurrected_objects: a second
                         // deduce_unreachable over what is left; the
                         // resurrected go to `old`.
-                        self.table.clear_flag(UNREACHABLE, COLLECTING);
-                        deduce_unreachable(&mut self.table, &*graph, UNREACHABLE, SCRATCH);
+                        // (update_refs rewrites each header's collection
+                        // part, so the old flags need no clearing first.)
+                        let _ = deduce_unreachable(&mut self.table, graph, UNREACHABLE, SCRATCH);
                         self.table.merge(UNREACHABLE, old);
                         SCRATCH
                     } else {
@@ -187,7 +196,7 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
                     }
                 }
                 Stage::Delete(last) => {
-                    if let Some(step) = self.delete_next(last, old, final_list) {
+                    if let Some(step) = self.delete_next(graph, last, old, final_list) {
                         return Ok(Next::Step(step));
                     }
                 }
@@ -215,34 +224,47 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
     /// Steps 8-11: `move_legacy_finalizers`,
     /// `move_legacy_finalizer_reachable`, DEBUG_COLLECTABLE, and the
     /// request to handle weak references.
-    fn after_detect<G: Graph<Node = N>>(&mut self, graph: &G) {
+    fn after_detect<G: Graph<Node = N>>(&mut self, graph: &mut G) {
         let t = &mut self.table;
-        let mut cur = t.head(UNREACHABLE);
-        while let Some(node) = t.node(cur) {
-            let next = t.next(cur);
-            if graph.has_legacy_finalizer(node) {
-                if let Some(e) = t.entry_mut(cur) {
-                    e.flags &= !COLLECTING;
+        let detected = self.run.as_mut().and_then(|r| r.detected.take());
+        let mut garbage = match detected {
+            // The usual case: the detector listed the garbage, none of it
+            // with a legacy finalizer.
+            Some(nodes) if !nodes.iter().any(|&n| graph.has_legacy_finalizer(n)) => nodes,
+            _ => {
+                // One walk finds the legacy finalizers and the rest.
+                let mut garbage = Vec::with_capacity(t.len(UNREACHABLE));
+                let mut cur = t.head(UNREACHABLE);
+                while let Some(node) = t.node(cur) {
+                    let next = t.next(cur);
+                    if graph.has_legacy_finalizer(node) {
+                        graph.update_gc_header(node, |h| h.stop_collecting());
+                        t.move_to(cur, FINALIZERS);
+                    } else {
+                        garbage.push(node);
+                    }
+                    cur = next;
                 }
-                t.move_to(cur, FINALIZERS);
+                garbage
             }
-            cur = next;
-        }
+        };
+        let mut buf = Vec::new();
         let mut cur = t.head(FINALIZERS);
         while let Some(node) = t.node(cur) {
-            graph.traverse(node, |r| {
-                if let Some(ri) = t.lookup(graph, r)
-                    && t.flags(ri) & COLLECTING != 0
+            graph.traverse(node, |r| buf.push(r));
+            for r in buf.drain(..) {
+                if let Some(ri) = t.lookup(&*graph, r)
+                    && graph.gc_header(r).is_collecting()
                 {
                     t.move_to(ri, FINALIZERS);
-                    if let Some(e) = t.entry_mut(ri) {
-                        e.flags &= !COLLECTING;
-                    }
+                    graph.update_gc_header(r, |h| h.stop_collecting());
                 }
-            });
+            }
             cur = t.next(cur);
         }
-        let garbage = self.table.nodes(UNREACHABLE);
+        if t.len(FINALIZERS) > 0 {
+            garbage = t.nodes(UNREACHABLE);
+        }
         let Some(run) = &mut self.run else { return };
         if self.debug.contains(DebugFlags::COLLECTABLE) {
             for &node in &garbage {
@@ -251,6 +273,7 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
             }
         }
         if !garbage.is_empty() {
+            run.garbage.clone_from(&garbage);
             run.outbox.push_back(Step::HandleWeakrefs(garbage));
         }
     }
@@ -258,17 +281,17 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
     /// One iteration of `finalize_garbage`: the next unreachable object
     /// with an unrun finalizer, FINALIZED set before it runs.
     fn next_finalizer<G: Graph<Node = N>>(&mut self, graph: &mut G) -> Option<N> {
-        if self.run.as_ref().is_some_and(|r| !r.finalized_any) && self.table.len(SCRATCH) == 0 {
-            // First call: skip the walk when nothing has a finalizer to run.
-            let mut cur = self.table.head(UNREACHABLE);
-            let mut any = false;
-            while let Some(node) = self.table.node(cur) {
-                if graph.has_finalizer(node) && !graph.gc_header(node).is_finalized() {
-                    any = true;
-                    break;
-                }
-                cur = self.table.next(cur);
-            }
+        if let Some(run) = self.run.as_mut()
+            && !run.finalized_any
+            && self.table.len(SCRATCH) == 0
+        {
+            // First call: skip the walk when nothing has a finalizer to
+            // run. The list holds what `garbage` does (weak reference
+            // callbacks cannot reach the garbage to change it).
+            let garbage = std::mem::take(&mut run.garbage);
+            let any = garbage
+                .iter()
+                .any(|&node| graph.has_finalizer(node) && !graph.gc_header(node).is_finalized());
             if !any {
                 return None;
             }
@@ -288,8 +311,9 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
     }
 
     /// One iteration of `delete_garbage`.
-    fn delete_next(
+    fn delete_next<G: Graph<Node = N>>(
         &mut self,
+        graph: &mut G,
         last: Option<(u32, N)>,
         old: ListId,
         list: ListId,
@@ -297,17 +321,19 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
         let t = &mut self.table;
         if let Some((i, node)) = last
             && t.head(list) == i
+            && t.is_live(i)
             && t.node(i) == Some(node)
         {
             // Still alive after tp_clear: it may die later.
-            if let Some(e) = t.entry_mut(i) {
-                e.flags &= !COLLECTING;
-            }
+            graph.update_gc_header(node, |h| h.stop_collecting());
             t.move_to(i, old);
         }
+        t.set_lazy(Some(list));
+        t.reclaim_dead_head(list);
         let head = t.head(list);
         let run = self.run.as_mut()?;
         let Some(node) = t.node(head) else {
+            t.set_lazy(None);
             run.stage = Stage::Finish;
             return None;
         };

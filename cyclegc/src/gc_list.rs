@@ -45,8 +45,6 @@ fn label(list: ListId) -> ListId {
     if list <= GEN2 { GEN0 } else { list }
 }
 
-/// Entry flag: in the set being collected (`_PyGC_PREV_MASK_COLLECTING`).
-pub(crate) const COLLECTING: u8 = 1;
 /// Entry flag: the object is an exact tuple (untrack_tuples applies).
 pub(crate) const KIND_TUPLE: u8 = 2;
 /// Entry flag: the object is a dict (untrack_dicts applies).
@@ -60,17 +58,15 @@ pub(crate) const WHITE: u8 = 32;
 /// Trial deletion: black (live), set during scan.
 pub(crate) const BLACK: u8 = 64;
 
-/// One tracked object's collector data (32 bytes for an 8-byte node).
+/// One tracked object's collector data (24 bytes for an 8-byte node).
 #[derive(Debug, Clone)]
 pub(crate) struct Entry<N> {
     /// The object.
     pub(crate) node: N,
-    /// `gc_refs` during a collection.
-    pub(crate) gc_refs: isize,
     prev: u32,
     next: u32,
     list: ListId,
-    /// COLLECTING, kind and colour flags.
+    /// Kind and colour flags (COLLECTING lives in the host's header).
     pub(crate) flags: u8,
 }
 
@@ -97,6 +93,12 @@ pub(crate) struct NodeTable<N> {
     kinds: [usize; 2],
     /// Vacant entries, for reuse (a stack).
     free: Vec<u32>,
+    /// The list whose entries are vacated lazily, if any.
+    lazy: Option<ListId>,
+    /// DEAD entries (a bit per entry): untracked while in the lazy list,
+    /// still linked there until the walk reaches them. A bitset, so that
+    /// marking one touches neither the entry nor its neighbours.
+    dead: Vec<u64>,
 }
 
 impl<N> Entry<N> {
@@ -115,6 +117,8 @@ impl<N: Copy + Eq> NodeTable<N> {
             lens: [0; NUM_LISTS],
             kinds: [0; 2],
             free: Vec::new(),
+            lazy: None,
+            dead: Vec::new(),
         }
     }
 
@@ -130,7 +134,7 @@ impl<N: Copy + Eq> NodeTable<N> {
     fn check(&self, header: GcHeader, node: N) -> Option<u32> {
         let slot = header.slot()?;
         let e = self.entries.get(slot as usize)?;
-        (e.list != FREE && e.node == node).then_some(slot)
+        (e.list != FREE && e.node == node && !self.is_dead(slot)).then_some(slot)
     }
 
     /// The node of entry `i` (any list).
@@ -191,6 +195,14 @@ impl<N: Copy + Eq> NodeTable<N> {
         n
     }
 
+    /// Whether `list` holds every tracked object: a generation, with the
+    /// other two generations and every other list empty.
+    pub(crate) fn holds_all_tracked(&self, list: ListId) -> bool {
+        list <= GEN2
+            && (GEN0..=GEN2).all(|g| g == list || self.head(g) == NIL)
+            && (PERMANENT..NUM_LISTS as ListId).all(|l| self.head(l) == NIL)
+    }
+
     /// Whether any tracked object has kind `flag` (KIND_TUPLE or KIND_DICT).
     pub(crate) fn has_kind(&self, flag: u8) -> bool {
         match flag {
@@ -236,7 +248,6 @@ impl<N: Copy + Eq> NodeTable<N> {
                 }
                 self.entries.push(Entry {
                     node,
-                    gc_refs: 0,
                     prev: NIL,
                     next: NIL,
                     list: FREE,
@@ -247,7 +258,6 @@ impl<N: Copy + Eq> NodeTable<N> {
             Some(i) => {
                 if let Some(e) = self.entries.get_mut(i as usize) {
                     e.node = node;
-                    e.gc_refs = 0;
                     e.flags = flags;
                 }
                 i
@@ -261,17 +271,63 @@ impl<N: Copy + Eq> NodeTable<N> {
 
     /// Stops tracking `node`, vacating its entry.
     pub(crate) fn remove<G: Graph<Node = N>>(&mut self, graph: &mut G, node: N) -> Option<u32> {
-        let header = graph.gc_header(node);
-        let i = self.check(header, node)?;
-        self.vacate(i);
-        graph.set_gc_header(node, header.with_slot(None));
-        Some(i)
+        graph.update_gc_header(node, |header| {
+            let i = match header.slot() {
+                // While `delete_garbage` runs, the objects with COLLECTING
+                // are exactly those of the lazy list: the header is proof
+                // enough, and the entry is not read (a cache miss per freed
+                // object).
+                Some(i) if self.lazy.is_some() && header.is_collecting() && !self.is_dead(i) => {
+                    self.mark_dead(i);
+                    i
+                }
+                _ => {
+                    let i = self.check(*header, node)?;
+                    self.vacate(i);
+                    i
+                }
+            };
+            *header = header.with_slot(None);
+            Some(i)
+        })
     }
 
-    /// Unlinks entry `i` and puts it on the free stack.
+    /// Unlinks entry `i` and puts it on the free stack; in the lazy list,
+    /// only marks it DEAD.
     fn vacate(&mut self, i: u32) {
-        if self.list_of(i) == FREE {
+        let lbl = self.list_of(i);
+        if lbl == FREE {
             return; // already vacant: never on the free stack twice
+        }
+        if self.lazy == Some(lbl) {
+            self.mark_dead(i);
+            return;
+        }
+        self.vacate_now(i);
+    }
+
+    #[inline]
+    fn is_dead(&self, i: u32) -> bool {
+        self.lazy.is_some()
+            && self
+                .dead
+                .get(i as usize / 64)
+                .is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    fn mark_dead(&mut self, i: u32) {
+        let w = i as usize / 64;
+        if self.dead.len() <= w {
+            self.dead.resize(w + 1, 0);
+        }
+        if let Some(word) = self.dead.get_mut(w) {
+            *word |= 1 << (i % 64);
+        }
+    }
+
+    fn vacate_now(&mut self, i: u32) {
+        if let Some(word) = self.dead.get_mut(i as usize / 64) {
+            *word &= !(1 << (i % 64));
         }
         self.unlink(i);
         if let Some(e) = self.entries.get_mut(i as usize) {
@@ -283,6 +339,64 @@ impl<N: Copy + Eq> NodeTable<N> {
         }
     }
 
+    /// Makes untracking an object of `list` cheap while `delete_garbage`
+    /// walks it from the head (CPython's `gc_list_remove` there touches
+    /// both neighbours, two cache misses in a shuffled heap): the entry is
+    /// only marked DEAD, and [`NodeTable::reclaim_dead_head`] vacates it
+    /// when it reaches the head. `None` ends this; the list must be empty
+    /// by then.
+    pub(crate) fn set_lazy(&mut self, list: Option<ListId>) {
+        self.lazy = list.filter(|&l| l > GEN2);
+    }
+
+    /// Vacates the DEAD entries at the head of `list`.
+    /// The run is cut off in one go: no per-entry unlinking.
+    pub(crate) fn reclaim_dead_head(&mut self, list: ListId) {
+        let lbl = label(list);
+        let mut cur = self.head(list);
+        let mut reclaimed = 0;
+        while self.is_dead(cur) {
+            let Some(e) = self.entries.get_mut(cur as usize) else {
+                break;
+            };
+            let (next, flags) = (e.next, e.flags);
+            e.list = FREE;
+            e.flags = 0;
+            e.prev = NIL;
+            e.next = NIL;
+            if let Some(word) = self.dead.get_mut(cur as usize / 64) {
+                *word &= !(1 << (cur % 64));
+            }
+            self.free.push(cur);
+            self.count_kind(flags, false);
+            reclaimed += 1;
+            cur = next;
+        }
+        if reclaimed == 0 {
+            return;
+        }
+        if let Some(l) = self.lists.get_mut(list as usize) {
+            l.head = cur;
+            if cur == NIL {
+                l.tail = NIL;
+            }
+        }
+        if let Some(e) = self.entries.get_mut(cur as usize) {
+            e.prev = NIL;
+        }
+        if let Some(n) = self.lens.get_mut(lbl as usize) {
+            *n = n.saturating_sub(reclaimed);
+        }
+    }
+
+    /// Whether entry `i` is tracked (not vacant, not DEAD).
+    #[inline]
+    pub(crate) fn is_live(&self, i: u32) -> bool {
+        self.entries
+            .get(i as usize)
+            .is_some_and(|e| e.list != FREE && !self.is_dead(i))
+    }
+
     /// Vacates entry `i` whose node the host no longer knows (freed
     /// without being untracked): its header cannot be written any more.
     pub(crate) fn release_stale(&mut self, i: u32) {
@@ -292,9 +406,9 @@ impl<N: Copy + Eq> NodeTable<N> {
     /// Whether entry `i` is the one `node`'s header points to.
     #[inline]
     pub(crate) fn is_current<G: Graph<Node = N>>(&self, graph: &G, i: u32) -> bool {
-        self.entries
-            .get(i as usize)
-            .is_some_and(|e| e.list != FREE && graph.gc_header(e.node).slot() == Some(i))
+        self.entries.get(i as usize).is_some_and(|e| {
+            e.list != FREE && !self.is_dead(i) && graph.gc_header(e.node).slot() == Some(i)
+        })
     }
 
     /// Unlinks entry `i` from its list (it belongs to none afterwards
@@ -424,14 +538,5 @@ impl<N: Copy + Eq> NodeTable<N> {
             cur = e.next;
         }
         out
-    }
-
-    /// Clears `flag` on every entry of `list`.
-    pub(crate) fn clear_flag(&mut self, list: ListId, flag: u8) {
-        let mut cur = self.head(list);
-        while let Some(e) = self.entries.get_mut(cur as usize) {
-            e.flags &= !flag;
-            cur = e.next;
-        }
     }
 }

@@ -2,102 +2,192 @@
 //! (`update_refs`, `subtract_refs`, `move_unreachable`), over one list of
 //! the node table. Used by the generational collector to find garbage and
 //! by the shared finalization protocol to detect resurrection.
+//!
+//! As in CPython, `gc_refs` and the COLLECTING and UNREACHABLE flags live
+//! in the object's header ([`GcHeader`](crate::GcHeader)): following a
+//! reference costs one host lookup (read-modify-write of the referent's
+//! header through [`Graph::update_gc_header`]); the node table is walked
+//! in list order and written only when an object changes list.
 
 use crate::Graph;
-use crate::gc_list::{COLLECTING, ListId, NodeTable};
+use crate::gc_list::{ListId, NodeTable};
 
 /// `update_refs`: `gc_refs = refcount` and COLLECTING for every object of
 /// `young`. Differs from CPython in one defensive check: an entry whose
 /// node no longer points back to it (the host freed the object without
 /// untracking it) is dropped instead of being treated as garbage.
-pub(crate) fn update_refs<G: Graph>(table: &mut NodeTable<G::Node>, graph: &G, young: ListId) {
+pub(crate) fn update_refs<G: Graph>(table: &mut NodeTable<G::Node>, graph: &mut G, young: ListId) {
     let mut cur = table.head(young);
     while let Some(e) = table.entry(cur) {
         let next = e.next_index();
         let node = e.node;
-        let (refcount, header) = graph.refcount_and_header(node);
-        if header.slot() != Some(cur) {
+        let refcount = graph.refcount(node);
+        let current = graph.update_gc_header(node, |h| {
+            let current = h.slot() == Some(cur);
+            if current {
+                h.start_collecting(refcount);
+            }
+            current
+        });
+        if !current {
             tracing::warn!(?node, "tracked object freed without untrack; dropped");
             table.release_stale(cur);
-        } else if let Some(e) = table.entry_mut(cur) {
-            // A refcount beyond isize::MAX cannot come from a real heap.
-            e.gc_refs = isize::try_from(refcount).unwrap_or(isize::MAX);
-            e.flags |= COLLECTING;
         }
         cur = next;
     }
 }
 
+/// Calls `visit` with every referent of `node`, with `graph` mutable: the
+/// referents are gathered in `buf` first (`traverse` borrows the graph).
+#[inline]
+fn for_referents<G: Graph>(
+    graph: &mut G,
+    node: G::Node,
+    buf: &mut Vec<G::Node>,
+    mut visit: impl FnMut(&mut G, G::Node),
+) {
+    buf.clear();
+    graph.traverse(node, |r| buf.push(r));
+    for &r in buf.iter() {
+        visit(graph, r);
+    }
+}
+
 /// `subtract_refs`: for each object of `young`, decrement the `gc_refs` of
-/// every referent that is being collected. Afterwards `gc_refs > 0` means
-/// referenced from outside the set.
-pub(crate) fn subtract_refs<G: Graph>(table: &mut NodeTable<G::Node>, graph: &G, young: ListId) {
+/// every referent that is being collected (`visit_decref`). Afterwards
+/// `gc_refs > 0` means referenced from outside the set.
+pub(crate) fn subtract_refs<G: Graph>(table: &NodeTable<G::Node>, graph: &mut G, young: ListId) {
+    let mut buf = Vec::new();
     let mut cur = table.head(young);
-    while let Some(node) = table.node(cur) {
-        graph.traverse(node, |r| {
-            if let Some(ri) = table.lookup(graph, r)
-                && let Some(re) = table.entry_mut(ri)
-                && re.flags & COLLECTING != 0
-            {
-                re.gc_refs -= 1;
-            }
+    while let Some(e) = table.entry(cur) {
+        for_referents(graph, e.node, &mut buf, |graph, r| {
+            graph.update_gc_header(r, |h| {
+                if h.is_collecting() {
+                    h.decref();
+                }
+            });
         });
-        cur = table.next(cur);
+        cur = e.next_index();
+    }
+}
+
+/// `update_refs` and `subtract_refs` in one pass, for a collection whose
+/// `young` holds every tracked object (a full collection with the
+/// permanent generation and the collector's other lists empty): then a
+/// referent is in the set exactly when its header names an entry, so the
+/// subtraction needs no COLLECTING flag and can come before the object's
+/// own `gc_refs = refcount`; the header counts the subtractions that come
+/// first. Same `gc_refs` as the two passes (CPython's), one walk fewer.
+/// Relies on the headers' collection part being zero outside a
+/// collection, which the collector maintains.
+pub(crate) fn update_and_subtract_refs<G: Graph>(
+    table: &mut NodeTable<G::Node>,
+    graph: &mut G,
+    young: ListId,
+) {
+    let mut buf = Vec::new();
+    let mut cur = table.head(young);
+    while let Some(e) = table.entry(cur) {
+        let next = e.next_index();
+        let node = e.node;
+        let refcount = graph.refcount(node);
+        let current = graph.update_gc_header(node, |h| {
+            let current = h.slot() == Some(cur);
+            if current {
+                h.start_collecting_deferred(refcount);
+            }
+            current
+        });
+        if current {
+            for_referents(graph, node, &mut buf, |graph, r| {
+                graph.update_gc_header(r, |h| {
+                    if h.slot().is_some() {
+                        h.decref_or_defer();
+                    }
+                });
+            });
+        } else {
+            tracing::warn!(?node, "tracked object freed without untrack; dropped");
+            table.release_stale(cur);
+        }
+        cur = next;
     }
 }
 
 /// `move_unreachable`: scans `young` front to back; objects with
 /// `gc_refs == 0` move (tentatively) to the tail of `unreachable`, the
-/// others are reachable and rescue what they reach (moved back to the tail
-/// of `young`, `gc_refs = 1`). Reachable objects lose COLLECTING; the
-/// unreachable keep it. The unreachable list is in scan order.
+/// others are reachable and rescue what they reach (`visit_reachable`:
+/// moved back to the tail of `young`, `gc_refs = 1`). Reachable objects
+/// lose COLLECTING; the unreachable keep it. The unreachable list is in
+/// scan order.
+///
+/// Returns the unreachable nodes in list order when no tentatively
+/// unreachable object was moved back (then the list is exactly the nodes
+/// moved, and the finalization protocol need not walk it to list them);
+/// `None` otherwise.
 pub(crate) fn move_unreachable<G: Graph>(
     table: &mut NodeTable<G::Node>,
-    graph: &G,
+    graph: &mut G,
     young: ListId,
     unreachable: ListId,
-) {
+) -> Option<Vec<G::Node>> {
+    let mut buf = Vec::new();
+    let mut moved = Vec::new();
+    let mut exact = table.len(unreachable) == 0;
     let mut cur = table.head(young);
     while let Some(e) = table.entry(cur) {
         let node = e.node;
-        if e.gc_refs > 0 {
-            graph.traverse(node, |r| {
-                let Some(ri) = table.lookup(graph, r) else {
-                    return;
-                };
-                if table.flags(ri) & COLLECTING == 0 {
-                    return;
-                }
-                if table.list_of(ri) == unreachable {
-                    table.move_to(ri, young);
-                }
-                if let Some(re) = table.entry_mut(ri)
-                    && re.gc_refs <= 0
+        // COLLECTING is cleared before the traversal rather than after
+        // (CPython): only a self-reference could tell, and rescuing an
+        // object already known reachable changes nothing.
+        let reachable = graph.update_gc_header(node, |h| {
+            let reachable = h.gc_refs() > 0;
+            if reachable {
+                h.stop_collecting();
+            } else {
+                h.mark_unreachable();
+            }
+            reachable
+        });
+        if reachable {
+            for_referents(graph, node, &mut buf, |graph, r| {
+                let back = graph.update_gc_header(r, |h| if h.rescue() { h.slot() } else { None });
+                if let Some(ri) = back
+                    && table.node(ri) == Some(r)
+                    && table.list_of(ri) == unreachable
                 {
-                    re.gc_refs = 1;
+                    table.move_to(ri, young);
+                    exact = false;
                 }
             });
-            if let Some(e) = table.entry_mut(cur) {
-                e.flags &= !COLLECTING;
-            }
             cur = table.next(cur);
         } else {
             let next = table.next(cur);
             table.move_to(cur, unreachable);
+            if exact {
+                moved.push(node);
+            }
             cur = next;
         }
     }
+    exact.then_some(moved)
 }
 
 /// `deduce_unreachable`: the three passes; afterwards `young` holds the
-/// reachable objects and `unreachable` the rest (COLLECTING set).
+/// reachable objects (their headers' collection part zeroed) and
+/// `unreachable` the rest (COLLECTING and UNREACHABLE set). Returns what
+/// [`move_unreachable`] does.
 pub(crate) fn deduce_unreachable<G: Graph>(
     table: &mut NodeTable<G::Node>,
-    graph: &G,
+    graph: &mut G,
     young: ListId,
     unreachable: ListId,
-) {
-    update_refs(table, graph, young);
-    subtract_refs(table, graph, young);
-    move_unreachable(table, graph, young, unreachable);
+) -> Option<Vec<G::Node>> {
+    if table.holds_all_tracked(young) {
+        update_and_subtract_refs(table, graph, young);
+    } else {
+        update_refs(table, graph, young);
+        subtract_refs(table, graph, young);
+    }
+    move_unreachable(table, graph, young, unreachable)
 }

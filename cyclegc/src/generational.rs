@@ -74,7 +74,7 @@ impl<N: Copy + Eq + Hash + Debug> Generational<N> {
         for i in 0..young {
             table.merge(i, young);
         }
-        deduce_unreachable(table, &*graph, young, UNREACHABLE);
+        let garbage = deduce_unreachable(table, graph, young, UNREACHABLE);
         untrack_where(table, graph, young, KIND_TUPLE);
         if young != old {
             if generation == NUM_GENERATIONS - 2 {
@@ -85,6 +85,9 @@ impl<N: Copy + Eq + Hash + Debug> Generational<N> {
             untrack_where(table, graph, young, KIND_DICT);
             self.long_lived_pending = 0;
             self.long_lived_total = table.len(young);
+        }
+        if let Some(run) = &mut self.core.run {
+            run.detected = garbage;
         }
     }
 }

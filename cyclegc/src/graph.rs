@@ -6,46 +6,172 @@ use std::hash::Hash;
 /// The collector's per-object header, stored by the host *in* each object
 /// (CPython keeps `PyGC_Head` in front of the object the same way).
 ///
-/// 4 bytes: the index of the object's entry in the collector's node table
-/// (0 = untracked) and the FINALIZED bit (`_PyGC_PREV_MASK_FINALIZED`),
-/// which survives untracking, as in CPython. A new object's header is
-/// [`GcHeader::default()`]. The host never interprets it; it only keeps it
-/// and hands it back through [`Graph::gc_header`].
+/// 12 bytes (alignment 4): the index of the object's entry in the
+/// collector's node table (0 = untracked) and the FINALIZED bit
+/// (`_PyGC_PREV_MASK_FINALIZED`), which survives untracking, as in CPython;
+/// and, during a collection only, the object's `gc_refs` with the
+/// COLLECTING flag (`_PyGC_PREV_MASK_COLLECTING`) and the tentatively
+/// unreachable flag (`NEXT_MASK_UNREACHABLE`), which CPython also keeps in
+/// `PyGC_Head`. Keeping them here means a collection following a
+/// reference reads and writes only the referent's header (one host
+/// lookup, as CPython's one `AS_GC(op)`), and touches the node table only
+/// when an object changes list. Outside a collection that part is zero.
+/// A new object's header is [`GcHeader::default()`]. The host never
+/// interprets it; it only keeps it and hands it back through
+/// [`Graph::gc_header`] (and [`Graph::update_gc_header`]).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct GcHeader(u32);
+pub struct GcHeader {
+    /// Entry index + 1 (0 = untracked), FINALIZED in the top bit.
+    word: u32,
+    /// `gc_refs` (low 62 bits) with COLLECTING and UNREACHABLE on top, as
+    /// two halves so that the header needs only 4-byte alignment.
+    refs: [u32; 2],
+}
 
 const FINALIZED_BIT: u32 = 1 << 31;
 const SLOT_MASK: u32 = FINALIZED_BIT - 1;
+/// `_PyGC_PREV_MASK_COLLECTING`: in the set being collected.
+const COLLECTING_BIT: u64 = 1 << 62;
+/// `NEXT_MASK_UNREACHABLE`: moved (tentatively) to the unreachable list.
+const UNREACHABLE_BIT: u64 = 1 << 63;
+/// The largest `gc_refs`: a larger count is clamped to it (CPython keeps
+/// 62 bits too; no heap holds 2^62 references to subtract).
+const GC_REFS_MAX: u64 = COLLECTING_BIT - 1;
 
 impl GcHeader {
     /// The header of an untracked object that was never finalized.
-    pub const UNTRACKED: GcHeader = GcHeader(0);
+    pub const UNTRACKED: GcHeader = GcHeader {
+        word: 0,
+        refs: [0, 0],
+    };
 
     /// Whether the object's finalizer has run (`_PyGC_FINALIZED`).
     pub fn is_finalized(self) -> bool {
-        self.0 & FINALIZED_BIT != 0
+        self.word & FINALIZED_BIT != 0
     }
 
     /// This header with the FINALIZED bit set (`_PyGC_SET_FINALIZED`). A
     /// host sets it itself after running `__del__` on the refcount path.
     #[must_use]
     pub fn with_finalized(self) -> GcHeader {
-        GcHeader(self.0 | FINALIZED_BIT)
+        GcHeader {
+            word: self.word | FINALIZED_BIT,
+            ..self
+        }
     }
 
     /// The node-table slot, if tracked.
     #[inline]
     pub(crate) fn slot(self) -> Option<u32> {
-        match self.0 & SLOT_MASK {
+        match self.word & SLOT_MASK {
             0 => None,
             s => Some(s - 1),
         }
     }
 
-    /// This header pointing at `slot` (or untracked), keeping FINALIZED.
+    /// This header pointing at `slot` (or untracked), keeping FINALIZED;
+    /// the collection part is zeroed.
     pub(crate) fn with_slot(self, slot: Option<u32>) -> GcHeader {
         let s = slot.map_or(0, |s| (s + 1) & SLOT_MASK);
-        GcHeader((self.0 & FINALIZED_BIT) | s)
+        GcHeader {
+            word: (self.word & FINALIZED_BIT) | s,
+            refs: [0, 0],
+        }
+    }
+
+    #[inline]
+    fn refs_word(self) -> u64 {
+        u64::from(self.refs[0]) | (u64::from(self.refs[1]) << 32)
+    }
+
+    #[inline]
+    fn set_refs_word(&mut self, w: u64) {
+        // Truncations intended: the two halves of `w`.
+        self.refs = [w as u32, (w >> 32) as u32];
+    }
+
+    /// `gc_get_refs`.
+    #[inline]
+    pub(crate) fn gc_refs(self) -> u64 {
+        self.refs_word() & GC_REFS_MAX
+    }
+
+    /// `gc_is_collecting`.
+    #[inline]
+    pub(crate) fn is_collecting(self) -> bool {
+        self.refs_word() & COLLECTING_BIT != 0
+    }
+
+    /// `gc_reset_refs`: `gc_refs = refcount` (clamped), COLLECTING set,
+    /// UNREACHABLE clear.
+    #[inline]
+    pub(crate) fn start_collecting(&mut self, refcount: usize) {
+        let refs = u64::try_from(refcount).map_or(GC_REFS_MAX, |r| r.min(GC_REFS_MAX));
+        self.set_refs_word(refs | COLLECTING_BIT);
+    }
+
+    /// The fused pass's `visit_decref` (see `gc_refs::update_and_subtract_refs`):
+    /// on an object already visited, `gc_decref`; on one not visited yet,
+    /// one more pending subtraction (counted in the same bits).
+    /// Branch-free: which case applies is a coin toss in a shuffled heap.
+    #[inline]
+    pub(crate) fn decref_or_defer(&mut self) {
+        let w = self.refs_word();
+        let collecting = (w >> 62) & 1;
+        let low = w & GC_REFS_MAX;
+        // Visited: -1 unless already 0. Not yet: +1 unless saturated.
+        let limit = (collecting.wrapping_sub(1)) & GC_REFS_MAX;
+        let step =
+            (1 ^ collecting).wrapping_sub(collecting) & u64::from(low != limit).wrapping_neg();
+        self.set_refs_word(w.wrapping_add(step));
+    }
+
+    /// The fused pass's `gc_reset_refs`: `gc_refs = refcount` minus the
+    /// subtractions deferred so far, COLLECTING set.
+    #[inline]
+    pub(crate) fn start_collecting_deferred(&mut self, refcount: usize) {
+        let pending = self.refs_word() & GC_REFS_MAX;
+        let refs = u64::try_from(refcount).map_or(GC_REFS_MAX, |r| r.min(GC_REFS_MAX));
+        self.set_refs_word(refs.saturating_sub(pending) | COLLECTING_BIT);
+    }
+
+    /// `gc_decref`, saturating at zero (a host reporting more references
+    /// than its count gives `gc_refs <= 0` either way).
+    #[inline]
+    pub(crate) fn decref(&mut self) {
+        let w = self.refs_word();
+        if w & GC_REFS_MAX != 0 {
+            self.set_refs_word(w - 1);
+        }
+    }
+
+    /// `visit_reachable` on this header: if COLLECTING, `gc_refs` becomes
+    /// at least 1 and UNREACHABLE is cleared; returns whether it was
+    /// (tentatively) unreachable, i.e. must move back to `young`.
+    /// Branch-free: whether the referent was already scanned is a coin
+    /// toss in a shuffled heap.
+    #[inline]
+    pub(crate) fn rescue(&mut self) -> bool {
+        let w = self.refs_word();
+        let collecting = (w >> 62) & 1;
+        let unreachable = (w >> 63) & collecting;
+        let low_zero = u64::from(w & GC_REFS_MAX == 0) & collecting;
+        self.set_refs_word((w & !(unreachable << 63)) | low_zero);
+        unreachable != 0
+    }
+
+    /// Marks the object tentatively unreachable (`NEXT_MASK_UNREACHABLE`).
+    #[inline]
+    pub(crate) fn mark_unreachable(&mut self) {
+        let w = self.refs_word() | UNREACHABLE_BIT;
+        self.set_refs_word(w);
+    }
+
+    /// Leaves the collection (`gc_clear_collecting`): the collection part
+    /// is zeroed.
+    #[inline]
+    pub(crate) fn stop_collecting(&mut self) {
+        self.refs = [0, 0];
     }
 
     /// The largest number of objects a collector can track at once.
@@ -100,6 +226,23 @@ pub trait Graph {
 
     /// Stores the header in the object (ignored for a stale node).
     fn set_gc_header(&mut self, node: Self::Node, header: GcHeader);
+
+    /// Reads the header, lets `f` change it, and stores it back if it
+    /// changed; returns what `f` returns. For a stale node `f` sees
+    /// [`GcHeader::UNTRACKED`] and nothing is stored. The collector calls
+    /// this for every reference it follows during a collection: a host
+    /// that reaches the header with one lookup overrides it (the default
+    /// uses [`Graph::gc_header`] and [`Graph::set_gc_header`]).
+    #[inline]
+    fn update_gc_header<R>(&mut self, node: Self::Node, f: impl FnOnce(&mut GcHeader) -> R) -> R {
+        let before = self.gc_header(node);
+        let mut header = before;
+        let out = f(&mut header);
+        if header != before {
+            self.set_gc_header(node, header);
+        }
+        out
+    }
 
     /// Whether the object's type supports the collector at all
     /// (`PyObject_IS_GC`): false for ints, strings, `None`. Defaults to true.

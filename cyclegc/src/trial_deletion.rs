@@ -3,7 +3,7 @@
 //! section 3), over a buffer of candidate roots.
 
 use crate::core::{Core, delegate_to_core};
-use crate::gc_list::{BLACK, BUFFERED, COLLECTING, GEN0, GRAY, UNREACHABLE, WHITE};
+use crate::gc_list::{BLACK, BUFFERED, GEN0, GRAY, UNREACHABLE, WHITE};
 use crate::{CYCLE_COLLECTION, Collector, GcError, Graph, NUM_GENERATIONS};
 use std::fmt::Debug;
 use std::hash::Hash;
@@ -39,6 +39,9 @@ pub struct TrialDeletion<N> {
     /// Tracking order of each table entry, to order the garbage as
     /// CPython's list would.
     seq: Vec<u64>,
+    /// The count copy of each table entry during a collection (the
+    /// generational collector keeps its `gc_refs` in the host's header).
+    refs: Vec<isize>,
     next_seq: u64,
     /// Scratch: every object coloured by the current collection.
     visited: Vec<u32>,
@@ -60,6 +63,7 @@ impl<N: Copy + Eq + Hash + Debug> TrialDeletion<N> {
             core: Core::new(),
             roots: Vec::new(),
             seq: Vec::new(),
+            refs: Vec::new(),
             next_seq: 0,
             visited: Vec::new(),
             stack: Vec::new(),
@@ -76,8 +80,10 @@ impl<N: Copy + Eq + Hash + Debug> TrialDeletion<N> {
     /// `MarkRoots`, `ScanRoots`, `CollectRoots`, iteratively.
     fn detect<G: Graph<Node = N>>(&mut self, graph: &mut G) {
         self.core.counts = [0; NUM_GENERATIONS];
-        let graph = &*graph;
+        let graph_mut = graph;
+        let graph = &*graph_mut;
         let t = &mut self.core.table;
+        let refs = &mut self.refs;
         let roots = std::mem::take(&mut self.roots);
         self.frozen_roots.clear();
         let mut live_roots = Vec::with_capacity(roots.len());
@@ -106,7 +112,11 @@ impl<N: Copy + Eq + Hash + Debug> TrialDeletion<N> {
             }
             if let Some(e) = t.entry_mut(r) {
                 e.flags |= GRAY;
-                e.gc_refs = isize::try_from(graph.refcount(e.node)).unwrap_or(isize::MAX);
+                set(
+                    refs,
+                    r,
+                    isize::try_from(graph.refcount(e.node)).unwrap_or(isize::MAX),
+                );
             }
             self.visited.push(r);
             self.stack.push(r);
@@ -120,11 +130,12 @@ impl<N: Copy + Eq + Hash + Debug> TrialDeletion<N> {
                     let Some(ce) = t.entry_mut(ci) else { return };
                     if ce.flags & GRAY == 0 {
                         ce.flags |= GRAY;
-                        ce.gc_refs = isize::try_from(graph.refcount(c)).unwrap_or(isize::MAX) - 1;
+                        let count = isize::try_from(graph.refcount(c)).unwrap_or(isize::MAX) - 1;
+                        set(refs, ci, count);
                         self.visited.push(ci);
                         self.stack.push(ci);
-                    } else {
-                        ce.gc_refs -= 1;
+                    } else if let Some(n) = refs.get_mut(ci as usize) {
+                        *n -= 1;
                     }
                 });
             }
@@ -138,8 +149,8 @@ impl<N: Copy + Eq + Hash + Debug> TrialDeletion<N> {
                 if e.flags & COLOURS != GRAY {
                     continue;
                 }
-                if e.gc_refs > 0 {
-                    scan_black(t, graph, x, &mut self.black_stack);
+                if refs.get(x as usize).is_some_and(|&n| n > 0) {
+                    scan_black(t, refs, graph, x, &mut self.black_stack);
                     continue;
                 }
                 e.flags = (e.flags & !COLOURS) | WHITE;
@@ -170,14 +181,34 @@ impl<N: Copy + Eq + Hash + Debug> TrialDeletion<N> {
                 e.flags &= !COLOURS;
             }
         }
+        let mut exact = t.len(UNREACHABLE) == 0;
+        let mut garbage = Vec::with_capacity(white.len());
         for (_, i) in white {
-            if let Some(e) = t.entry_mut(i) {
-                e.flags |= COLLECTING;
+            match t.node(i) {
+                Some(node) => {
+                    graph_mut.update_gc_header(node, |h| h.start_collecting(0));
+                    garbage.push(node);
+                }
+                None => exact = false,
             }
             t.move_to(i, UNREACHABLE);
         }
+        if let Some(run) = &mut self.core.run {
+            run.detected = exact.then_some(garbage);
+        }
         self.visited.clear();
         self.roots.append(&mut self.frozen_roots);
+    }
+}
+
+/// Sets the count copy of entry `i`, growing the vector as needed.
+fn set(refs: &mut Vec<isize>, i: u32, count: isize) {
+    let i = i as usize;
+    if refs.len() <= i {
+        refs.resize(i + 1, 0);
+    }
+    if let Some(n) = refs.get_mut(i) {
+        *n = count;
     }
 }
 
@@ -185,6 +216,7 @@ impl<N: Copy + Eq + Hash + Debug> TrialDeletion<N> {
 /// turn black, restoring the counts their references were subtracted from.
 fn scan_black<G: Graph>(
     t: &mut crate::gc_list::NodeTable<G::Node>,
+    refs: &mut [isize],
     graph: &G,
     x: u32,
     stack: &mut Vec<u32>,
@@ -201,7 +233,9 @@ fn scan_black<G: Graph>(
             if ce.flags & COLOURS == 0 {
                 return; // outside the examined subgraph
             }
-            ce.gc_refs += 1;
+            if let Some(n) = refs.get_mut(ci as usize) {
+                *n += 1;
+            }
             if ce.flags & BLACK == 0 {
                 ce.flags = (ce.flags & !COLOURS) | BLACK;
                 stack.push(ci);

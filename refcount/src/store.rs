@@ -6,17 +6,66 @@ use slotmap::SlotMap;
 /// The count reported for an immortal object by [`Store::refcount`].
 pub const IMMORTAL_REFCOUNT: usize = usize::MAX;
 
-/// The largest count a mortal object can reach.
-pub const MAX_REFCOUNT: usize = usize::MAX - 1;
+/// The largest count a mortal object can reach (2^63 - 2 on a 64-bit
+/// target: the top bit of the count word is the zero-queue flag).
+pub const MAX_REFCOUNT: usize = COUNT_MASK - 1;
 
-/// One slot: the count, the "waiting in the zero queue" flag and the value.
+/// The count word's top bit: the handle sits in the zero queue (avoids
+/// double entries). Kept in the count word rather than a field of its own
+/// so that a slot is 8 bytes smaller (one cache line holds more of the
+/// heap a collection walks).
+const QUEUED: usize = !(usize::MAX >> 1);
+/// The count word's count bits; all ones marks an immortal object.
+const COUNT_MASK: usize = usize::MAX >> 1;
+
+/// One slot: the count word (count and "waiting in the zero queue" flag)
+/// and the value.
 #[derive(Debug)]
 struct Slot<T> {
-    /// The reference count; [`IMMORTAL_REFCOUNT`] marks an immortal object.
-    refcnt: usize,
-    /// Set while the handle sits in the zero queue (avoids double entries).
-    queued: bool,
+    word: usize,
     value: T,
+}
+
+impl<T> Slot<T> {
+    fn new(refcnt: usize, value: T) -> Self {
+        let mut slot = Slot { word: 0, value };
+        slot.set_refcnt(refcnt);
+        slot
+    }
+
+    /// The reference count; [`IMMORTAL_REFCOUNT`] for an immortal object.
+    #[inline]
+    fn refcnt(&self) -> usize {
+        match self.word & COUNT_MASK {
+            COUNT_MASK => IMMORTAL_REFCOUNT,
+            n => n,
+        }
+    }
+
+    /// Sets the count (at most [`MAX_REFCOUNT`], or [`IMMORTAL_REFCOUNT`]).
+    #[inline]
+    fn set_refcnt(&mut self, refcnt: usize) {
+        let n = if refcnt == IMMORTAL_REFCOUNT {
+            COUNT_MASK
+        } else {
+            refcnt.min(MAX_REFCOUNT)
+        };
+        self.word = (self.word & QUEUED) | n;
+    }
+
+    #[inline]
+    fn queued(&self) -> bool {
+        self.word & QUEUED != 0
+    }
+
+    #[inline]
+    fn set_queued(&mut self, queued: bool) {
+        self.word = if queued {
+            self.word | QUEUED
+        } else {
+            self.word & !QUEUED
+        };
+    }
 }
 
 /// What a [`Store::decref`] did.
@@ -121,11 +170,7 @@ impl<T: Trace, H: Hooks> Store<T, H> {
     /// Inserts `value` with a count of 1 (the caller's reference).
     /// O(1) amortized. Calls [`Hooks::on_alloc`].
     pub fn insert(&mut self, value: T) -> Handle {
-        let handle = self.slots.insert(Slot {
-            refcnt: 1,
-            queued: false,
-            value,
-        });
+        let handle = self.slots.insert(Slot::new(1, value));
         self.stats.allocated += 1;
         self.hooks.on_alloc(handle);
         handle
@@ -135,11 +180,7 @@ impl<T: Trace, H: Hooks> Store<T, H> {
     /// freed by reference counting (PEP 683's idea; CPython 3.11 has none,
     /// its singletons simply never reach zero). Calls [`Hooks::on_alloc`].
     pub fn insert_immortal(&mut self, value: T) -> Handle {
-        let handle = self.slots.insert(Slot {
-            refcnt: IMMORTAL_REFCOUNT,
-            queued: false,
-            value,
-        });
+        let handle = self.slots.insert(Slot::new(IMMORTAL_REFCOUNT, value));
         self.stats.allocated += 1;
         self.hooks.on_alloc(handle);
         handle
@@ -149,19 +190,19 @@ impl<T: Trace, H: Hooks> Store<T, H> {
     /// waiting in the zero queue, it no longer will be freed.
     pub fn make_immortal(&mut self, handle: Handle) -> Result<(), RefcountError> {
         let slot = self.slot_mut(handle)?;
-        slot.refcnt = IMMORTAL_REFCOUNT;
+        slot.set_refcnt(IMMORTAL_REFCOUNT);
         Ok(())
     }
 
     /// Whether the object is immortal.
     pub fn is_immortal(&self, handle: Handle) -> Result<bool, RefcountError> {
-        Ok(self.slot(handle)?.refcnt == IMMORTAL_REFCOUNT)
+        Ok(self.slot(handle)?.refcnt() == IMMORTAL_REFCOUNT)
     }
 
     /// The object's reference count ([`IMMORTAL_REFCOUNT`] if immortal;
     /// 0 while it waits in the zero queue). CPython: `Py_REFCNT`.
     pub fn refcount(&self, handle: Handle) -> Result<usize, RefcountError> {
-        Ok(self.slot(handle)?.refcnt)
+        Ok(self.slot(handle)?.refcnt())
     }
 
     /// The object's value. Also works while it waits in the zero queue (a
@@ -185,11 +226,11 @@ impl<T: Trace, H: Hooks> Store<T, H> {
     /// [`Store::pop_zero`] then skips it. CPython: `Py_INCREF`.
     pub fn incref(&mut self, handle: Handle) -> Result<usize, RefcountError> {
         let slot = self.slot_mut(handle)?;
-        match slot.refcnt {
+        match slot.refcnt() {
             IMMORTAL_REFCOUNT => Ok(IMMORTAL_REFCOUNT),
             MAX_REFCOUNT => Err(RefcountError::Overflow(handle)),
             n => {
-                slot.refcnt = n + 1;
+                slot.set_refcnt(n + 1);
                 Ok(n + 1)
             }
         }
@@ -198,19 +239,20 @@ impl<T: Trace, H: Hooks> Store<T, H> {
     /// Sets the count directly (CPython: `Py_SET_REFCNT`, which
     /// `subtype_dealloc` uses to resurrect an object temporarily around its
     /// finalizer). Setting 0 queues the object like a decref to zero.
-    /// [`IMMORTAL_REFCOUNT`] is refused with [`RefcountError::Overflow`]
-    /// (use [`Store::make_immortal`]); an immortal object is left unchanged.
+    /// A count above [`MAX_REFCOUNT`] (such as [`IMMORTAL_REFCOUNT`]) is
+    /// refused with [`RefcountError::Overflow`] (use
+    /// [`Store::make_immortal`]); an immortal object is left unchanged.
     pub fn set_refcount(&mut self, handle: Handle, refcount: usize) -> Result<(), RefcountError> {
-        if refcount == IMMORTAL_REFCOUNT {
+        if refcount > MAX_REFCOUNT {
             return Err(RefcountError::Overflow(handle));
         }
         let slot = self.slot_mut(handle)?;
-        if slot.refcnt == IMMORTAL_REFCOUNT {
+        if slot.refcnt() == IMMORTAL_REFCOUNT {
             return Ok(());
         }
-        slot.refcnt = refcount;
-        if refcount == 0 && !slot.queued {
-            slot.queued = true;
+        slot.set_refcnt(refcount);
+        if refcount == 0 && !slot.queued() {
+            slot.set_queued(true);
             self.zeros.push(handle);
         }
         Ok(())
@@ -225,19 +267,19 @@ impl<T: Trace, H: Hooks> Store<T, H> {
             .slots
             .get_mut(handle)
             .ok_or(RefcountError::StaleHandle(handle))?;
-        match slot.refcnt {
+        match slot.refcnt() {
             IMMORTAL_REFCOUNT => Ok(Decref::Immortal),
             0 => Err(RefcountError::Underflow(handle)),
             1 => {
-                slot.refcnt = 0;
-                if !slot.queued {
-                    slot.queued = true;
+                slot.set_refcnt(0);
+                if !slot.queued() {
+                    slot.set_queued(true);
                     self.zeros.push(handle);
                 }
                 Ok(Decref::Zero)
             }
             n => {
-                slot.refcnt = n - 1;
+                slot.set_refcnt(n - 1);
                 self.hooks.on_decref_nonzero(handle, n - 1);
                 Ok(Decref::Alive(n - 1))
             }
@@ -274,10 +316,10 @@ impl<T: Trace, H: Hooks> Store<T, H> {
         while self.zeros.len() > mark.0 {
             let handle = self.zeros.pop()?;
             if let Some(slot) = self.slots.get_mut(handle)
-                && slot.queued
+                && slot.queued()
             {
-                slot.queued = false;
-                if slot.refcnt == 0 {
+                slot.set_queued(false);
+                if slot.refcnt() == 0 {
                     return Some(handle);
                 }
             }
@@ -298,7 +340,7 @@ impl<T: Trace, H: Hooks> Store<T, H> {
     /// counted in [`StoreStats::bad_referents`].
     pub fn free(&mut self, handle: Handle) -> Result<T, RefcountError> {
         let slot = self.slot(handle)?;
-        match slot.refcnt {
+        match slot.refcnt() {
             0 => {}
             IMMORTAL_REFCOUNT => return Err(RefcountError::Immortal(handle)),
             refcount => return Err(RefcountError::StillReferenced { handle, refcount }),
@@ -354,7 +396,7 @@ impl<T: Trace, H: Hooks> Store<T, H> {
     /// without touching its referents (whose counts the host settles
     /// itself).
     pub fn remove_immortal(&mut self, handle: Handle) -> Result<T, RefcountError> {
-        if self.slot(handle)?.refcnt != IMMORTAL_REFCOUNT {
+        if self.slot(handle)?.refcnt() != IMMORTAL_REFCOUNT {
             return Err(RefcountError::NotImmortal(handle));
         }
         let slot = self

@@ -251,6 +251,11 @@ fn overflow_is_an_error() -> Result<(), RefcountError> {
         s.set_refcount(h, IMMORTAL_REFCOUNT),
         Err(RefcountError::Overflow(h))
     );
+    assert_eq!(
+        s.set_refcount(h, refcount::MAX_REFCOUNT + 1),
+        Err(RefcountError::Overflow(h))
+    );
+    assert_eq!(s.refcount(h)?, refcount::MAX_REFCOUNT);
     s.set_refcount(h, 0)?;
     assert_eq!(drain(&mut s), vec![1]);
     Ok(())
