@@ -155,7 +155,10 @@ impl PyAllocator for PyMalloc {
         self.id
     }
 
-    #[inline]
+    // `inline(always)`: decorators (`Observed`, tracemalloc's `Traced`)
+    // wrap these calls; the fast paths are a few instructions and every
+    // slow path is out of line, so inlining them keeps a decorator free.
+    #[inline(always)]
     fn alloc(&self, layout: Layout) -> Result<Block, AllocError> {
         match self.with_state(|s| s.malloc(layout, false)) {
             Some(ptr) => Ok(Block::new(ptr, layout, self.id)),
@@ -178,7 +181,7 @@ impl PyAllocator for PyMalloc {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn free(&self, block: Block) -> Result<(), AllocError> {
         if block.owner != self.id {
             return Err(AllocError::ForeignBlock(block));

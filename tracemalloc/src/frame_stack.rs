@@ -44,7 +44,11 @@ struct ThreadStack {
 pub(crate) struct StackKey {
     pub(crate) id: u64,
     pub(crate) version: u64,
-    pub(crate) lineno: u32,
+    /// A `u32` line number, kept in a whole word: `set_lineno` stores it
+    /// and the tracer loads the key right after, and word-sized stores and
+    /// loads let the store forward to the load (a 4-byte store read back
+    /// by an 8-byte load stalls).
+    pub(crate) lineno: u64,
 }
 
 static NEXT_STACK_ID: AtomicU64 = AtomicU64::new(1);
@@ -109,7 +113,7 @@ fn mutate<R>(push_pop: bool, f: impl FnOnce(&mut ThreadStack) -> R) -> Option<R>
             let key = StackKey {
                 id: s.id,
                 version: s.version,
-                lineno: s.entries.last().map_or(0, |e| e.frame.lineno),
+                lineno: s.entries.last().map_or(0, |e| u64::from(e.frame.lineno)),
             };
             let _ = STACK_KEY.try_with(|k| k.set(key));
             Some(r)
@@ -140,7 +144,7 @@ pub fn pop_frame() -> Option<Frame> {
 pub fn set_lineno(lineno: u32) {
     let Ok(Some(key)) = STACK_KEY.try_with(|k| {
         let key = k.get();
-        (key.lineno != lineno).then_some(key)
+        (key.lineno != u64::from(lineno)).then_some(key)
     }) else {
         return;
     };
@@ -149,7 +153,12 @@ pub fn set_lineno(lineno: u32) {
             && let Some(top) = s.entries.last_mut()
         {
             top.frame.lineno = lineno;
-            let _ = STACK_KEY.try_with(|k| k.set(StackKey { lineno, ..key }));
+            let _ = STACK_KEY.try_with(|k| {
+                k.set(StackKey {
+                    lineno: u64::from(lineno),
+                    ..key
+                })
+            });
         }
     });
 }

@@ -9,12 +9,15 @@ use core::mem::size_of;
 use alloc_pool::Domain;
 use hashbrown::{HashMap, HashTable};
 
+use std::sync::Arc;
+
 use crate::frame::{Frame, Traceback};
 use crate::frame_stack::{self, StackKey, mix};
 use crate::reentrancy::TracerGuard;
 use crate::sampling::{self, Rng};
 use crate::snapshot::Trace;
 use crate::tracemalloc::MAX_NFRAME;
+use crate::window::{Pending, Ring};
 
 /// Entries of the per-session cache of captured tracebacks.
 const TRACEBACK_CACHE: usize = 16;
@@ -97,6 +100,9 @@ pub(crate) struct Tables {
     pub(crate) rng: Rng,
     pub(crate) est_traced: f64,
     pub(crate) est_peak: f64,
+    /// The decorators' windows registered in the current epoch (their live
+    /// slots are traces too; see [`window`](crate::window)).
+    pub(crate) windows: Vec<Arc<Ring>>,
 }
 
 impl Tables {
@@ -115,6 +121,7 @@ impl Tables {
             rng: Rng::new(seed),
             est_traced: 0.0,
             est_peak: 0.0,
+            windows: Vec::new(),
         }
     }
 
@@ -268,6 +275,7 @@ impl Tables {
         self.peak = 0;
         self.est_traced = 0.0;
         self.est_peak = 0.0;
+        self.windows.clear();
     }
 
     /// `tracemalloc_get_tracemalloc_memory()`: bytes held by the tables.
@@ -303,5 +311,59 @@ impl Tables {
             size: entry.size,
             traceback,
         })
+    }
+
+    /// Bytes of the live pending allocations of every window of `epoch`.
+    pub(crate) fn pending_bytes(&self, epoch: u64) -> usize {
+        self.windows.iter().map(|w| w.live_bytes(epoch)).sum()
+    }
+
+    /// `(current, peak)` traced memory including the windows (exact mode).
+    pub(crate) fn exact_memory(&self, epoch: u64, peak_epoch: u64) -> (usize, usize) {
+        let current = self.traced + self.pending_bytes(epoch);
+        let window_peak = self
+            .windows
+            .iter()
+            .map(|w| w.peak(epoch, peak_epoch))
+            .max()
+            .unwrap_or(0);
+        (current, self.peak.max(window_peak).max(current))
+    }
+
+    /// The live pending allocations of every window of `epoch`.
+    pub(crate) fn pending(&self, epoch: u64) -> impl Iterator<Item = Pending> + '_ {
+        self.windows
+            .iter()
+            .flat_map(move |w| w.live(epoch).map(|(_, p)| p))
+    }
+
+    /// A pending allocation as a [`Trace`].
+    pub(crate) fn pending_trace(&self, p: Pending) -> Option<Trace> {
+        Some(Trace {
+            domain: p.domain,
+            size: p.size,
+            traceback: self.tracebacks.get(p.traceback as usize)?.clone(),
+        })
+    }
+
+    /// The pending allocation at `key`, if a window of `epoch` holds it live.
+    pub(crate) fn find_pending(&self, epoch: u64, key: TraceKey) -> Option<Pending> {
+        self.pending(epoch)
+            .find(|p| p.addr == key.addr && p.domain == key.domain)
+    }
+
+    /// A block freed through a decorator that does not hold its pending
+    /// allocation (another decorator does): cancel it there.
+    pub(crate) fn cancel_pending(&self, epoch: u64, key: TraceKey) -> bool {
+        for w in &self.windows {
+            let hit = w
+                .live(epoch)
+                .find(|(_, p)| p.addr == key.addr && p.domain == key.domain);
+            if let Some((i, p)) = hit {
+                w.cancel_remote(i, p.size);
+                return true;
+            }
+        }
+        false
     }
 }

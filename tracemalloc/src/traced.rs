@@ -18,10 +18,21 @@ use crate::tracer::Tracer;
 /// decorator are traced. Order of events: an allocation is reported after
 /// `A` succeeded, a free just before `A` releases the block (so no other
 /// thread can be given the address first).
+///
+/// The decorator keeps its tracer's per-decorator state
+/// ([`Tracer::Local`]): with [`Tracemalloc`], a [`Window`](crate::Window)
+/// of recent allocations that spares the lock on most events. That state
+/// is not `Sync`, so neither is `Traced<A, Tracemalloc>`: give each thread
+/// its own decorator (over a shared thread-safe allocator if need be); the
+/// traces stay exact whichever decorator frees a block. Dropping the
+/// decorator publishes its window.
 #[derive(Debug)]
 pub struct Traced<A, T: Tracer = Tracemalloc> {
     inner: A,
     tracer: Arc<T>,
+    /// The tracer's per-decorator state (tracemalloc's window of recent
+    /// allocations, see [`Window`](crate::Window)).
+    local: T::Local,
     domain: Domain,
     name: String,
 }
@@ -38,6 +49,7 @@ impl<A: PyAllocator, T: Tracer> Traced<A, T> {
         Traced {
             inner,
             tracer,
+            local: T::Local::default(),
             domain,
             name,
         }
@@ -80,7 +92,7 @@ impl<A: PyAllocator, T: Tracer> PyAllocator for Traced<A, T> {
     fn alloc(&self, layout: Layout) -> Result<Block, AllocError> {
         let block = self.inner.alloc(layout)?;
         self.tracer
-            .on_alloc(self.domain, block.addr(), block.size());
+            .alloc_in(&self.local, self.domain, block.addr(), block.size());
         Ok(block)
     }
 
@@ -88,8 +100,13 @@ impl<A: PyAllocator, T: Tracer> PyAllocator for Traced<A, T> {
     fn realloc(&self, block: Block, new_size: usize) -> Result<Block, ReallocError> {
         let old_addr = block.addr();
         let block = self.inner.realloc(block, new_size)?;
-        self.tracer
-            .on_realloc(self.domain, old_addr, block.addr(), block.size());
+        self.tracer.realloc_in(
+            &self.local,
+            self.domain,
+            old_addr,
+            block.addr(),
+            block.size(),
+        );
         Ok(block)
     }
 
@@ -98,7 +115,7 @@ impl<A: PyAllocator, T: Tracer> PyAllocator for Traced<A, T> {
         if block.owner() != self.inner.id() {
             return Err(AllocError::ForeignBlock(block));
         }
-        self.tracer.on_free(self.domain, block.addr());
+        self.tracer.free_in(&self.local, self.domain, block.addr());
         self.inner.free(block)
     }
 
@@ -108,5 +125,12 @@ impl<A: PyAllocator, T: Tracer> PyAllocator for Traced<A, T> {
 
     fn debug_stats(&self) -> String {
         self.inner.debug_stats()
+    }
+}
+
+impl<A, T: Tracer> Drop for Traced<A, T> {
+    /// The decorator's pending allocations become ordinary traces.
+    fn drop(&mut self) {
+        self.tracer.retire(&self.local);
     }
 }

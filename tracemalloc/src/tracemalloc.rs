@@ -4,7 +4,7 @@
 
 use core::cell::Cell;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, AtomicU16, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU16, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
 use spin::mutex::{SpinMutex, SpinMutexGuard};
 use spin::relax::Yield;
@@ -13,11 +13,11 @@ use alloc_pool::{AllocObserver, Domain};
 
 use crate::error::TraceError;
 use crate::frame::Traceback;
-use crate::frame_stack::mix;
 use crate::reentrancy::{TracerGuard, in_tracer};
 use crate::snapshot::{Snapshot, Trace};
 use crate::tables::{Tables, TraceKey};
 use crate::tracer::Tracer;
+use crate::window::{Pending, Window, WindowState};
 
 /// `MAX_NFRAME` of `_tracemalloc.c`: the largest traceback limit, and the
 /// cap of `total_nframe`.
@@ -45,10 +45,14 @@ thread_local! {
 /// allocators that report to it and the code that reads it, or put it in a
 /// `static` ([`Tracemalloc::new`] is `const`).
 ///
-/// Cost while tracing exactly: one uncontended lock, one hash-table insert
-/// or remove per event, and a traceback lookup per allocation (free when the
-/// frame stack has not changed since the previous allocation on the same
-/// thread). While sampling: a thread-local countdown per allocation and one
+/// Cost while tracing exactly, through a [`Traced`](crate::Traced)
+/// decorator: no lock for an allocation, nor for the free of a block still
+/// in the decorator's [`Window`] of recent allocations (a slot write, an
+/// index insert or remove, and a traceback lookup that is free while the
+/// frame stack has not changed); one uncontended lock and one hash-table
+/// remove to free an older block; one lock per [`WINDOW`](crate::window)
+/// allocations to publish the window. Reported directly
+/// ([`AllocObserver`]), every event takes the lock. While sampling: a thread-local countdown per allocation and one
 /// relaxed atomic load per free, except for the sampled blocks. While
 /// stopped: one relaxed atomic load per event.
 pub struct Tracemalloc {
@@ -60,8 +64,17 @@ pub struct Tracemalloc {
     /// address; `u16::MAX` sticks).
     maybe_sampled: [AtomicU16; FILTER_SLOTS],
     /// The tables, behind a spin lock (yielding when contended) that never
-    /// allocates: taken once per event, and never held while calling out.
+    /// allocates: taken once per locked event, and never held while calling out.
     tables: SpinMutex<Option<Tables>, Yield>,
+    /// Bumped (under the lock) by `start`, `stop` and `clear_traces`:
+    /// window slots of an older epoch are forgotten.
+    epoch: AtomicU64,
+    /// Bumped (under the lock) by `reset_peak` and with `epoch`: the
+    /// windows' peak candidates of an older one are dropped.
+    peak_epoch: AtomicU64,
+    /// The published traced memory (`Tables::traced`), stored under the lock
+    /// after each change, for the windows' peak candidates.
+    published: AtomicUsize,
 }
 
 impl core::fmt::Debug for Tracemalloc {
@@ -83,7 +96,10 @@ impl Default for Tracemalloc {
 /// Which bucket of the sampled-address filter `addr` falls in.
 #[inline]
 fn filter_slot(addr: usize) -> usize {
-    (mix(addr as u64) as usize) % FILTER_SLOTS
+    // Blocks are 16-byte aligned; folding in the bits above a pool keeps
+    // blocks of different pools apart. Cheaper than a full mix, and a
+    // collision only costs a lock on a free.
+    ((addr >> 4) ^ (addr >> 16)) % FILTER_SLOTS
 }
 
 /// The lock on the tables, with the re-entrancy guard set while it is held
@@ -103,6 +119,9 @@ impl Tracemalloc {
             session: AtomicU64::new(0),
             maybe_sampled: [const { AtomicU16::new(0) }; FILTER_SLOTS],
             tables: SpinMutex::new(None),
+            epoch: AtomicU64::new(0),
+            peak_epoch: AtomicU64::new(0),
+            published: AtomicUsize::new(0),
         }
     }
 
@@ -182,6 +201,7 @@ impl Tracemalloc {
                 return Ok(());
             }
             *locked.guard = Some(tables);
+            self.new_epoch();
             for slot in &self.maybe_sampled {
                 slot.store(0, Ordering::Relaxed);
             }
@@ -207,6 +227,7 @@ impl Tracemalloc {
         let tables = {
             let mut locked = self.lock();
             self.mode.store(MODE_OFF, Ordering::Release);
+            self.new_epoch();
             locked.guard.take()
         };
         if let Some(tables) = tables {
@@ -247,15 +268,25 @@ impl Tracemalloc {
     /// traced blocks, `(0, 0)` when not tracing. Estimates when sampling.
     pub fn traced_memory(&self) -> (usize, usize) {
         let locked = self.lock();
-        locked.guard.as_ref().map_or((0, 0), |t| t.traced_memory())
+        locked.guard.as_ref().map_or((0, 0), |t| {
+            if t.sampled() {
+                t.traced_memory()
+            } else {
+                t.exact_memory(
+                    self.current_epoch(),
+                    self.peak_epoch.load(Ordering::Relaxed),
+                )
+            }
+        })
     }
 
     /// `tracemalloc.reset_peak()`: the peak becomes the current size.
     pub fn reset_peak(&self) {
         let mut locked = self.lock();
         if let Some(t) = locked.guard.as_mut() {
-            t.peak = t.traced;
+            t.peak = t.traced + t.pending_bytes(self.current_epoch());
             t.est_peak = t.est_traced;
+            self.peak_epoch.fetch_add(1, Ordering::Relaxed);
         }
     }
 
@@ -273,6 +304,8 @@ impl Tracemalloc {
             // Swap the interned tracebacks out, to free them outside the lock.
             let old = core::mem::take(&mut t.tracebacks);
             t.clear();
+            self.new_epoch();
+            self.published.store(0, Ordering::Relaxed);
             old
         };
         drop(old);
@@ -282,13 +315,17 @@ impl Tracemalloc {
     /// own tables (0 when not tracing).
     pub fn tracemalloc_memory(&self) -> usize {
         let locked = self.lock();
-        locked.guard.as_ref().map_or(0, |t| t.memory())
+        locked.guard.as_ref().map_or(0, |t| {
+            t.memory() + t.windows.iter().map(|w| w.memory()).sum::<usize>()
+        })
     }
 
     /// How many blocks are traced now.
     pub fn trace_count(&self) -> usize {
         let locked = self.lock();
-        locked.guard.as_ref().map_or(0, |t| t.traces.len())
+        locked.guard.as_ref().map_or(0, |t| {
+            t.traces.len() + t.pending(self.current_epoch()).count()
+        })
     }
 
     /// How many distinct tracebacks are interned now.
@@ -301,7 +338,12 @@ impl Tracemalloc {
     /// (its traceback carries `total_nframe`, as in a snapshot).
     pub fn trace(&self, domain: Domain, addr: usize) -> Option<Trace> {
         let locked = self.lock();
-        locked.guard.as_ref()?.trace_at(TraceKey { addr, domain })
+        let t = locked.guard.as_ref()?;
+        let key = TraceKey { addr, domain };
+        t.trace_at(key).or_else(|| {
+            t.find_pending(self.current_epoch(), key)
+                .and_then(|p| t.pending_trace(p))
+        })
     }
 
     /// `_PyTraceMalloc_GetTraceback(domain, ptr)`, behind
@@ -319,7 +361,11 @@ impl Tracemalloc {
     pub fn take_snapshot(&self) -> Result<Snapshot, TraceError> {
         let locked = self.lock();
         let t = locked.guard.as_ref().ok_or(TraceError::NotTracing)?;
-        let traces = t.all_traces();
+        let mut traces = t.all_traces();
+        traces.extend(
+            t.pending(self.current_epoch())
+                .filter_map(|p| t.pending_trace(p)),
+        );
         let limit = t.max_nframe;
         let rate = t.sample_rate;
         drop(locked);
@@ -339,12 +385,16 @@ impl Tracemalloc {
             .guard
             .as_mut()
             .ok_or(TraceError::TrackWhileNotTracing)?;
+        let key = TraceKey { addr, domain };
+        // Tracking replaces a trace, pending or not.
+        t.cancel_pending(self.current_epoch(), key);
         if let Some(tb) = t.current_traceback()
-            && t.add_trace(TraceKey { addr, domain }, size, tb)
+            && t.add_trace(key, size, tb)
             && t.sampled()
         {
             self.mark_sampled(addr);
         }
+        self.published.store(t.traced, Ordering::Relaxed);
         Ok(())
     }
 
@@ -355,9 +405,15 @@ impl Tracemalloc {
             .guard
             .as_mut()
             .ok_or(TraceError::TrackWhileNotTracing)?;
-        if t.remove_trace(TraceKey { addr, domain }) && t.sampled() {
-            self.unmark_sampled(addr);
+        let key = TraceKey { addr, domain };
+        if t.remove_trace(key) {
+            if t.sampled() {
+                self.unmark_sampled(addr);
+            }
+        } else {
+            t.cancel_pending(self.current_epoch(), key);
         }
+        self.published.store(t.traced, Ordering::Relaxed);
         Ok(())
     }
 
@@ -395,7 +451,9 @@ impl Tracemalloc {
             .try_with(|c| {
                 let (s, left) = c.get();
                 if s == session {
-                    let left = left.saturating_sub(i64::try_from(size).unwrap_or(i64::MAX));
+                    // `left > 0` here (a draw resets it), so this cannot
+                    // overflow: `size` is at most `isize::MAX`.
+                    let left = left.wrapping_sub(size as i64);
                     c.set((s, left));
                     left <= 0
                 } else {
@@ -437,6 +495,7 @@ impl Tracemalloc {
         {
             self.mark_sampled(addr);
         }
+        self.published.store(t.traced, Ordering::Relaxed);
     }
 
     /// Forgets a freed block.
@@ -451,9 +510,88 @@ impl Tracemalloc {
         let Some(t) = locked.as_mut() else {
             return;
         };
-        if t.remove_trace(TraceKey { addr, domain }) && sampled_mode {
-            self.unmark_sampled(addr);
+        let key = TraceKey { addr, domain };
+        if t.remove_trace(key) {
+            if sampled_mode {
+                self.unmark_sampled(addr);
+            }
+            self.published.store(t.traced, Ordering::Relaxed);
+        } else if !sampled_mode {
+            // Allocated through another decorator and still in its window.
+            t.cancel_pending(self.current_epoch(), key);
         }
+    }
+
+    /// The current epoch (see [`Window`]).
+    #[inline]
+    fn current_epoch(&self) -> u64 {
+        self.epoch.load(Ordering::Acquire)
+    }
+
+    /// Starts a new epoch (caller holds the lock): every window's slots and
+    /// peak candidates become stale, and no window is registered.
+    fn new_epoch(&self) {
+        self.epoch.fetch_add(1, Ordering::AcqRel);
+        self.peak_epoch.fetch_add(1, Ordering::Relaxed);
+        self.published.store(0, Ordering::Relaxed);
+    }
+
+    /// Makes `w`'s window ready for an allocation in `epoch`: creates and
+    /// registers it, starts it over after `clear_traces`/`stop`/`start`, or
+    /// publishes it when full. `false` when not tracing exactly (the event
+    /// then goes the locked way).
+    #[cold]
+    #[inline(never)]
+    fn prepare_window(&self, w: &mut WindowState) -> bool {
+        let mut locked = self.lock();
+        let Some(t) = locked.guard.as_mut() else {
+            return false;
+        };
+        if t.sampled() {
+            return false;
+        }
+        let epoch = self.current_epoch();
+        let ring = w.ring_or_new();
+        if ring.epoch() != epoch || !t.windows.iter().any(|r| Arc::ptr_eq(r, &ring)) {
+            w.reset(epoch);
+            t.windows.push(ring);
+        } else {
+            Self::publish(t, w, epoch, self.peak_epoch.load(Ordering::Relaxed));
+            self.published.store(t.traced, Ordering::Relaxed);
+        }
+        true
+    }
+
+    /// Moves the live slots of `w` into the tables (caller holds the lock).
+    fn publish(t: &mut Tables, w: &mut WindowState, epoch: u64, peak_epoch: u64) {
+        let (live, peak) = w.drain(epoch, peak_epoch);
+        for p in live {
+            t.add_trace(
+                TraceKey {
+                    addr: p.addr,
+                    domain: p.domain,
+                },
+                p.size,
+                p.traceback,
+            );
+        }
+        t.peak = t.peak.max(peak);
+    }
+
+    /// The traceback of the current stack for a window allocation: from the
+    /// window's cache, else interned under the lock.
+    #[inline]
+    fn window_traceback(&self, w: &mut WindowState, epoch: u64) -> Option<u32> {
+        let key = crate::frame_stack::stack_key()?;
+        if let Some(tb) = w.cached_traceback(epoch, key) {
+            return Some(tb);
+        }
+        let tb = {
+            let mut locked = self.lock();
+            locked.guard.as_mut()?.current_traceback()?
+        };
+        w.cache_traceback(epoch, key, tb);
+        Some(tb)
     }
 }
 
@@ -502,6 +640,115 @@ impl AllocObserver for Tracemalloc {
 }
 
 impl Tracer for Tracemalloc {
+    type Local = Window;
+
+    /// Exact mode: the allocation joins the decorator's window, without a
+    /// lock (see [`Window`]). Otherwise as [`AllocObserver::on_alloc`].
+    ///
+    /// No re-entrancy check here: the tracer never allocates through a
+    /// decorator (its own memory comes from the global allocator), the
+    /// window's state is guarded by its `RefCell`, and the locked paths
+    /// check for themselves.
+    #[inline]
+    fn alloc_in(&self, local: &Window, domain: Domain, addr: usize, size: usize) {
+        match self.mode.load(Ordering::Relaxed) {
+            MODE_EXACT => {}
+            MODE_OFF => return,
+            _ => {
+                if self.should_sample(size) {
+                    self.record(domain, addr, size, true);
+                }
+                return;
+            }
+        }
+        let Ok(mut w) = local.state.try_borrow_mut() else {
+            return self.on_alloc(domain, addr, size);
+        };
+        let epoch = self.current_epoch();
+        if w.ready(epoch).is_none() && !self.prepare_window(&mut w) {
+            drop(w);
+            return self.on_alloc(domain, addr, size);
+        }
+        let Some(traceback) = self.window_traceback(&mut w, epoch) else {
+            return;
+        };
+        if w.index_full() {
+            // Growing the index allocates: not traced.
+            let _reentrancy = TracerGuard::enter();
+            w.reserve_index();
+        }
+        w.push(
+            Pending {
+                addr,
+                domain,
+                size,
+                traceback,
+            },
+            self.published.load(Ordering::Relaxed),
+            self.peak_epoch.load(Ordering::Relaxed),
+        );
+    }
+
+    /// Exact mode: a block still in the decorator's window is cancelled
+    /// there, without a lock; any other goes as [`AllocObserver::on_free`].
+    #[inline]
+    fn free_in(&self, local: &Window, domain: Domain, addr: usize) {
+        match self.mode.load(Ordering::Relaxed) {
+            MODE_EXACT => {
+                if let Ok(mut w) = local.state.try_borrow_mut()
+                    && w.cancel(self.current_epoch(), addr)
+                {
+                    return;
+                }
+                self.forget(domain, addr, false);
+            }
+            MODE_OFF => {}
+            _ => self.forget(domain, addr, true),
+        }
+    }
+
+    /// The old block goes and the new one is traced with the current
+    /// traceback, each as a free and an allocation through the window.
+    fn realloc_in(
+        &self,
+        local: &Window,
+        domain: Domain,
+        old_addr: usize,
+        new_addr: usize,
+        new_size: usize,
+    ) {
+        if self.mode.load(Ordering::Relaxed) != MODE_EXACT {
+            return self.on_realloc(domain, old_addr, new_addr, new_size);
+        }
+        self.free_in(local, domain, old_addr);
+        self.alloc_in(local, domain, new_addr, new_size);
+    }
+
+    /// Publishes the window and unregisters it.
+    fn retire(&self, local: &Window) {
+        let Ok(mut w) = local.state.try_borrow_mut() else {
+            return;
+        };
+        let Some(ring) = w.ring.clone() else {
+            return;
+        };
+        let mut locked = self.lock();
+        let Some(t) = locked.guard.as_mut() else {
+            return;
+        };
+        let before = t.windows.len();
+        t.windows.retain(|r| !Arc::ptr_eq(r, &ring));
+        if t.windows.len() != before {
+            Self::publish(
+                t,
+                &mut w,
+                self.current_epoch(),
+                self.peak_epoch.load(Ordering::Relaxed),
+            );
+            self.published.store(t.traced, Ordering::Relaxed);
+        }
+    }
+
     fn name(&self) -> &'static str {
         "tracemalloc"
     }
