@@ -422,19 +422,23 @@ impl<N: Copy + Eq> NodeTable<N> {
         if lbl == FREE {
             return;
         }
-        let owner = |lists: &[ListHead; NUM_LISTS], end: fn(&ListHead) -> u32| {
-            if lbl == GEN0 {
-                (GEN0..=GEN2).find(|&g| lists.get(g as usize).is_some_and(|l| end(l) == i))
-            } else {
-                Some(lbl)
+        // The list whose head (or tail) is `i`: its label names it, except
+        // for a generation, found among the three (the oldest first: a
+        // collection empties the merged young list from its head).
+        let owner = |lists: &[ListHead; NUM_LISTS], at_head: bool| {
+            if lbl != GEN0 {
+                return Some(lbl as usize);
             }
+            [GEN2, GEN1, GEN0].into_iter().map(usize::from).find(|&g| {
+                lists
+                    .get(g)
+                    .is_some_and(|l| if at_head { l.head == i } else { l.tail == i })
+            })
         };
         match self.entries.get_mut(prev as usize) {
             Some(p) => p.next = next,
             None => {
-                if let Some(l) = owner(&self.lists, |l| l.head)
-                    .and_then(|list| self.lists.get_mut(list as usize))
-                {
+                if let Some(l) = owner(&self.lists, true).and_then(|g| self.lists.get_mut(g)) {
                     l.head = next;
                 }
             }
@@ -442,9 +446,7 @@ impl<N: Copy + Eq> NodeTable<N> {
         match self.entries.get_mut(next as usize) {
             Some(n) => n.prev = prev,
             None => {
-                if let Some(l) = owner(&self.lists, |l| l.tail)
-                    .and_then(|list| self.lists.get_mut(list as usize))
-                {
+                if let Some(l) = owner(&self.lists, false).and_then(|g| self.lists.get_mut(g)) {
                     l.tail = prev;
                 }
             }
