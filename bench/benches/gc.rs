@@ -133,6 +133,9 @@ impl Heap {
             gc.untrack(self, dead);
             gc.note_deallocation();
             let _ = self.store.free(dead);
+            if !self.store.hooks().1 {
+                continue;
+            }
             // Forward decrements-to-nonzero done inside `free` (trial
             // deletion's candidates), reusing one buffer.
             let mut decremented = std::mem::take(&mut self.scratch);
@@ -205,13 +208,6 @@ impl Graph for Heap {
     #[inline]
     fn gc_header(&self, n: Handle) -> GcHeader {
         self.store.get(n).map(|node| node.hdr).unwrap_or_default()
-    }
-    #[inline]
-    fn refcount_and_header(&self, n: Handle) -> (usize, GcHeader) {
-        match (self.store.refcount(n), self.store.get(n)) {
-            (Ok(rc), Ok(node)) => (rc, node.hdr),
-            _ => (0, GcHeader::default()),
-        }
     }
     #[inline]
     fn set_gc_header(&mut self, n: Handle, header: GcHeader) {

@@ -216,14 +216,6 @@ pub trait Graph {
     /// stale node).
     fn gc_header(&self, node: Self::Node) -> GcHeader;
 
-    /// Both [`Graph::refcount`] and [`Graph::gc_header`]: a host that finds
-    /// both with one lookup overrides this (the collector asks for both for
-    /// every object it examines).
-    #[inline]
-    fn refcount_and_header(&self, node: Self::Node) -> (usize, GcHeader) {
-        (self.refcount(node), self.gc_header(node))
-    }
-
     /// Stores the header in the object (ignored for a stale node).
     fn set_gc_header(&mut self, node: Self::Node, header: GcHeader);
 

@@ -4,7 +4,7 @@
 //!
 //! - [`Graph`], which a host implements over its own objects: the
 //!   reference count of a node, a traversal of its referents, the place
-//!   where the node keeps its 4-byte [`GcHeader`], and type facts (has a
+//!   where the node keeps its 12-byte [`GcHeader`], and type facts (has a
 //!   finalizer, lazy untracking); and [`Host`], which adds running
 //!   finalizers, clearing, weak references and the garbage list for a
 //!   pure-Rust host;
@@ -45,13 +45,16 @@
 //!
 //! ## Costs
 //!
-//! Per tracked object: a 32-byte node-table entry (for an 8-byte node)
-//! plus the host's 4-byte header; trial deletion adds 8 bytes; a vacated
-//! entry costs 4 bytes on the free stack until reused. Finding an
-//! object's collector data from a reference costs one header read through
-//! the [`Graph`] and one array index (no hashing); track and untrack are
-//! O(1). A host that reads an object's count and header with one lookup
-//! overrides [`Graph::refcount_and_header`]. A collection of
+//! Per tracked object: a node-table entry (node, list links, list label
+//! and flags: 20 bytes for an 8-byte, 4-aligned node, 24 for an 8-aligned
+//! one) plus the host's 12-byte header; trial deletion adds 16 bytes; a
+//! vacated entry costs 4 bytes on the free stack until reused. The header
+//! holds what a collection updates per reference (`gc_refs`, COLLECTING,
+//! tentatively unreachable, as CPython's `PyGC_Head`), so following a
+//! reference costs one host lookup (no hashing, no table access unless
+//! the object changes list); track and untrack are O(1). A host that
+//! reaches an object's header with one lookup overrides
+//! [`Graph::update_gc_header`]. A collection of
 //! generation *g* by [`Generational`] touches every object of generations
 //! `0..=g` and every edge out of them twice; [`TrialDeletion`] touches
 //! only what the buffered candidates reach. After detection, the shared

@@ -26,7 +26,8 @@ const COLOURS: u8 = GRAY | WHITE | BLACK;
 /// and the automatic trigger is CPython's allocation count against
 /// threshold 0. Capabilities: `cycle-collection`.
 ///
-/// Costs: 32 bytes per tracked object plus 8 for its tracking order; a
+/// Costs: a 20-24-byte node table entry per tracked object plus 16 for its
+/// tracking order and count copy; a
 /// collection visits the candidates' reachable subgraph up to three times.
 /// Its known worst case: a long live structure below a fresh candidate is
 /// walked again at every collection (a loop of `x = [x]` is quadratic),
