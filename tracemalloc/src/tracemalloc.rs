@@ -664,11 +664,16 @@ impl Tracer for Tracemalloc {
         let Ok(mut w) = local.state.try_borrow_mut() else {
             return self.on_alloc(domain, addr, size);
         };
-        let epoch = self.current_epoch();
-        if w.ready(epoch).is_none() && !self.prepare_window(&mut w) {
+        if w.ready(self.current_epoch()).is_none() && !self.prepare_window(&mut w) {
             drop(w);
             return self.on_alloc(domain, addr, size);
         }
+        // The ring's own epoch keys the traceback cache: if `clear_traces`
+        // runs on another thread meanwhile, the ring is stale, and so is
+        // whatever this allocation puts in it.
+        let Some(epoch) = w.ring.as_ref().map(|r| r.epoch()) else {
+            return;
+        };
         let Some(traceback) = self.window_traceback(&mut w, epoch) else {
             return;
         };
