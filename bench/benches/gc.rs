@@ -132,7 +132,7 @@ impl Heap {
         while let Some(dead) = self.store.pop_zero() {
             gc.untrack(self, dead);
             gc.note_deallocation();
-            let _ = self.store.free(dead);
+            let _ = self.store.free_and_drop(dead);
             if !self.store.hooks().1 {
                 continue;
             }

@@ -339,6 +339,22 @@ impl<T: Trace, H: Hooks> Store<T, H> {
     /// Referents that are stale, foreign or already at zero are ignored and
     /// counted in [`StoreStats::bad_referents`].
     pub fn free(&mut self, handle: Handle) -> Result<T, RefcountError> {
+        self.free_with(handle, |value| value)
+    }
+
+    /// [`Store::free`] for a host that has nothing to release: the value
+    /// is dropped in place instead of being handed back (which saves
+    /// moving it out of the slot).
+    pub fn free_and_drop(&mut self, handle: Handle) -> Result<(), RefcountError> {
+        self.free_with(handle, drop)
+    }
+
+    #[inline]
+    fn free_with<R>(
+        &mut self,
+        handle: Handle,
+        keep: impl FnOnce(T) -> R,
+    ) -> Result<R, RefcountError> {
         let slot = self.slot(handle)?;
         match slot.refcnt() {
             0 => {}
@@ -367,7 +383,7 @@ impl<T: Trace, H: Hooks> Store<T, H> {
             batch.reverse();
         }
         self.scratch = referents;
-        Ok(slot.value)
+        Ok(keep(slot.value))
     }
 
     /// Drains the whole zero queue for a host without finalizers: frees
@@ -376,7 +392,7 @@ impl<T: Trace, H: Hooks> Store<T, H> {
     pub fn free_pending(&mut self) -> usize {
         let mut freed = 0;
         while let Some(handle) = self.pop_zero() {
-            if self.free(handle).is_ok() {
+            if self.free_and_drop(handle).is_ok() {
                 freed += 1;
             }
         }

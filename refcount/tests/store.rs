@@ -184,6 +184,43 @@ fn free_order_is_cpython_recursive_order() -> Result<(), RefcountError> {
 }
 
 #[test]
+fn free_and_drop_frees_like_free() -> Result<(), RefcountError> {
+    // The same tree as above, freed without taking the values back: the
+    // same order (seen through the dealloc hook), every referent released.
+    let mut s = Store::with_hooks(Recorder::default());
+    let a1 = s.insert(leaf(11));
+    let a2 = s.insert(leaf(12));
+    let a = s.insert(Obj {
+        name: 10,
+        refs: vec![a1, a2],
+    });
+    let root = s.insert(Obj {
+        name: 0,
+        refs: vec![a],
+    });
+    s.decref(root)?;
+    let mut order = vec![];
+    while let Some(h) = s.pop_zero() {
+        order.push(h);
+        s.free_and_drop(h)?;
+    }
+    assert_eq!(order, vec![root, a, a1, a2]);
+    assert_eq!(s.hooks().deallocated, order);
+    assert!(s.is_empty());
+    assert_eq!(s.stats().freed, 4);
+    assert_eq!(s.free_and_drop(root), Err(RefcountError::StaleHandle(root)));
+    let live = s.insert(leaf(1));
+    assert_eq!(
+        s.free_and_drop(live),
+        Err(RefcountError::StillReferenced {
+            handle: live,
+            refcount: 1
+        })
+    );
+    Ok(())
+}
+
+#[test]
 fn nested_drain_with_marks() -> Result<(), RefcountError> {
     let mut s = Store::new();
     let outer = s.insert(leaf(1));
