@@ -307,6 +307,26 @@ impl cyclegc::Graph for Heap {
         }
     }
 
+    /// One lookup for the collector's read-modify-write of a header (the
+    /// per-reference step of `subtract_refs` and `move_unreachable`).
+    #[inline]
+    fn update_gc_header<R>(
+        &mut self,
+        node: ObjRef,
+        f: impl FnOnce(&mut cyclegc::GcHeader) -> R,
+    ) -> R {
+        match self.get_mut(node) {
+            Some(o) => {
+                let out = f(&mut o.gc);
+                if o.gc.is_finalized() {
+                    o.flags |= flags::FINALIZED;
+                }
+                out
+            }
+            None => f(&mut cyclegc::GcHeader::default()),
+        }
+    }
+
     fn is_gc(&self, node: ObjRef) -> bool {
         self.get(node).kind.is_gc()
     }
