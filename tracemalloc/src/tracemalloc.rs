@@ -463,8 +463,11 @@ impl Tracemalloc {
             .unwrap_or(false)
     }
 
-    /// Records an allocation (exact mode, or a sampling candidate).
-    #[inline]
+    /// Records an allocation (exact mode, or a sampling candidate). Out of
+    /// line: through a decorator it runs only for sampled blocks and window
+    /// misses, and inlined it would weigh on every event's fast path.
+    #[cold]
+    #[inline(never)]
     fn record(&self, domain: Domain, addr: usize, size: usize, sampled_mode: bool) {
         let Some(mut locked) = self.lock_event() else {
             return;
@@ -504,6 +507,14 @@ impl Tracemalloc {
         if sampled_mode && !self.maybe_sampled(addr) {
             return;
         }
+        self.forget_locked(domain, addr, sampled_mode);
+    }
+
+    /// The locked part of [`Tracemalloc::forget`] (out of line, as
+    /// [`Tracemalloc::record`]).
+    #[cold]
+    #[inline(never)]
+    fn forget_locked(&self, domain: Domain, addr: usize, sampled_mode: bool) {
         let Some(mut locked) = self.lock_event() else {
             return;
         };
@@ -705,10 +716,14 @@ impl Tracer for Tracemalloc {
                 {
                     return;
                 }
-                self.forget(domain, addr, false);
+                self.forget_locked(domain, addr, false);
             }
             MODE_OFF => {}
-            _ => self.forget(domain, addr, true),
+            _ => {
+                if self.maybe_sampled(addr) {
+                    self.forget_locked(domain, addr, true);
+                }
+            }
         }
     }
 
