@@ -79,8 +79,10 @@ pub(crate) unsafe fn set_next_free(block: *mut u8, next: *mut u8) {
 /// stale. Pool headers sit on 16 KiB boundaries, so they all fall into the
 /// same L1 cache set; with one busy pool per class, reading and writing 32
 /// headers on every allocation evicted them from each other. The header is
-/// brought up to date ([`Obmalloc::sync_heads`]) before anything reads it
-/// (the census, debug validation) and whenever the pool stops being the head.
+/// brought up to date whenever the pool stops being the head and, with
+/// [`Obmalloc::sync_heads`], before the census and the invariant checks
+/// walk the headers; debug validation reads a head's fields from here
+/// ([`Obmalloc::pool_fields`]).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct UsedPool {
     /// The head pool (null: the class has no used pool).
