@@ -346,24 +346,27 @@ impl Tables {
         })
     }
 
+    /// The window, slot and allocation of the live pending block at `key`.
+    fn locate_pending(&self, epoch: u64, key: TraceKey) -> Option<(&Ring, usize, Pending)> {
+        self.windows.iter().find_map(|w| {
+            w.live(epoch)
+                .find(|(_, p)| p.addr == key.addr && p.domain == key.domain)
+                .map(|(i, p)| (&**w, i, p))
+        })
+    }
+
     /// The pending allocation at `key`, if a window of `epoch` holds it live.
     pub(crate) fn find_pending(&self, epoch: u64, key: TraceKey) -> Option<Pending> {
-        self.pending(epoch)
-            .find(|p| p.addr == key.addr && p.domain == key.domain)
+        self.locate_pending(epoch, key).map(|(_, _, p)| p)
     }
 
     /// A block freed through a decorator that does not hold its pending
     /// allocation (another decorator does): cancel it there.
     pub(crate) fn cancel_pending(&self, epoch: u64, key: TraceKey) -> bool {
-        for w in &self.windows {
-            let hit = w
-                .live(epoch)
-                .find(|(_, p)| p.addr == key.addr && p.domain == key.domain);
-            if let Some((i, p)) = hit {
-                w.cancel_remote(i, p.size);
-                return true;
-            }
-        }
-        false
+        let Some((w, i, p)) = self.locate_pending(epoch, key) else {
+            return false;
+        };
+        w.cancel_remote(i, p.size);
+        true
     }
 }

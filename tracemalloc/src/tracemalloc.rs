@@ -675,7 +675,7 @@ impl Tracer for Tracemalloc {
         let Ok(mut w) = local.state.try_borrow_mut() else {
             return self.on_alloc(domain, addr, size);
         };
-        if w.ready(self.current_epoch()).is_none() && !self.prepare_window(&mut w) {
+        if !w.ready(self.current_epoch()) && !self.prepare_window(&mut w) {
             drop(w);
             return self.on_alloc(domain, addr, size);
         }
@@ -716,14 +716,10 @@ impl Tracer for Tracemalloc {
                 {
                     return;
                 }
-                self.forget_locked(domain, addr, false);
+                self.forget(domain, addr, false);
             }
             MODE_OFF => {}
-            _ => {
-                if self.maybe_sampled(addr) {
-                    self.forget_locked(domain, addr, true);
-                }
-            }
+            _ => self.forget(domain, addr, true),
         }
     }
 

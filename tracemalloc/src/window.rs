@@ -305,11 +305,11 @@ pub(crate) struct WindowState {
 }
 
 impl WindowState {
-    /// The ring, if it is ready for an allocation of `epoch` (registered in
-    /// that epoch and not full).
+    /// Whether the ring is ready for an allocation of `epoch` (registered
+    /// in that epoch and not full).
     #[inline]
-    pub(crate) fn ready(&self, epoch: u64) -> Option<&Arc<Ring>> {
-        self.ring.as_ref().filter(|r| {
+    pub(crate) fn ready(&self, epoch: u64) -> bool {
+        self.ring.as_ref().is_some_and(|r| {
             r.epoch.load(Ordering::Relaxed) == epoch
                 && (!self.free_slots.is_empty() || r.len.load(Ordering::Relaxed) < WINDOW)
         })

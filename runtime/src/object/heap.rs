@@ -299,12 +299,7 @@ impl cyclegc::Graph for Heap {
     }
 
     fn set_gc_header(&mut self, node: ObjRef, header: cyclegc::GcHeader) {
-        if let Some(o) = self.get_mut(node) {
-            o.gc = header;
-            if header.is_finalized() {
-                o.flags |= flags::FINALIZED;
-            }
-        }
+        self.update_gc_header(node, |h| *h = header);
     }
 
     /// One lookup for the collector's read-modify-write of a header (the
