@@ -222,6 +222,28 @@ impl Graph for Heap {
             Err(_) => f(&mut GcHeader::default()),
         }
     }
+    #[inline]
+    fn scan_object(
+        &mut self,
+        n: Handle,
+        referents: &mut Vec<Handle>,
+        f: impl FnOnce(usize, &mut GcHeader) -> bool,
+    ) -> bool {
+        match self.store.refcount_and_get_mut(n) {
+            Ok((refcount, node)) => {
+                let traverse = f(refcount, &mut node.hdr);
+                if traverse {
+                    // Pushes, not `extend_from_slice`: a `memcpy` call per
+                    // object costs more than the two or three handles.
+                    for &r in node.refs() {
+                        referents.push(r);
+                    }
+                }
+                traverse
+            }
+            Err(_) => f(0, &mut GcHeader::default()),
+        }
+    }
 }
 
 impl Host for Heap {

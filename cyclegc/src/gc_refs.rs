@@ -17,56 +17,49 @@ use crate::gc_list::{ListId, NodeTable};
 /// node no longer points back to it (the host freed the object without
 /// untracking it) is dropped instead of being treated as garbage.
 pub(crate) fn update_refs<G: Graph>(table: &mut NodeTable<G::Node>, graph: &mut G, young: ListId) {
+    let mut none = Vec::new();
     let mut cur = table.head(young);
     while let Some(e) = table.entry(cur) {
         let next = e.next_index();
         let node = e.node;
-        let refcount = graph.refcount(node);
-        let current = graph.update_gc_header(node, |h| {
-            let current = h.slot() == Some(cur);
+        let mut current = false;
+        graph.scan_object(node, &mut none, |refcount, h| {
+            current = h.slot() == Some(cur);
             if current {
                 h.start_collecting(refcount);
             }
-            current
+            false
         });
         if !current {
-            tracing::warn!(?node, "tracked object freed without untrack; dropped");
-            table.release_stale(cur);
+            stale(table, node, cur);
         }
         cur = next;
     }
 }
 
-/// Calls `visit` with every referent of `node`, with `graph` mutable: the
-/// referents are gathered in `buf` first (`traverse` borrows the graph).
-#[inline]
-fn for_referents<G: Graph>(
-    graph: &mut G,
-    node: G::Node,
-    buf: &mut Vec<G::Node>,
-    mut visit: impl FnMut(&mut G, G::Node),
-) {
-    buf.clear();
-    graph.traverse(node, |r| buf.push(r));
-    for &r in buf.iter() {
-        visit(graph, r);
-    }
+/// Drops entry `i`, whose node the host freed without untracking it.
+#[cold]
+fn stale<N: Copy + Eq + std::fmt::Debug>(table: &mut NodeTable<N>, node: N, i: u32) {
+    tracing::warn!(?node, "tracked object freed without untrack; dropped");
+    table.release_stale(i);
 }
 
 /// `subtract_refs`: for each object of `young`, decrement the `gc_refs` of
 /// every referent that is being collected (`visit_decref`). Afterwards
 /// `gc_refs > 0` means referenced from outside the set.
 pub(crate) fn subtract_refs<G: Graph>(table: &NodeTable<G::Node>, graph: &mut G, young: ListId) {
-    let mut buf = Vec::new();
+    let mut referents = Vec::new();
     let mut cur = table.head(young);
     while let Some(e) = table.entry(cur) {
-        for_referents(graph, e.node, &mut buf, |graph, r| {
+        referents.clear();
+        graph.scan_object(e.node, &mut referents, |_, _| true);
+        for &r in &referents {
             graph.update_gc_header(r, |h| {
                 if h.is_collecting() {
                     h.decref();
                 }
             });
-        });
+        }
         cur = e.next_index();
     }
 }
@@ -85,13 +78,13 @@ pub(crate) fn update_and_subtract_refs<G: Graph>(
     graph: &mut G,
     young: ListId,
 ) {
-    let mut buf = Vec::new();
+    let mut referents = Vec::new();
     let mut cur = table.head(young);
     while let Some(e) = table.entry(cur) {
         let next = e.next_index();
         let node = e.node;
-        let refcount = graph.refcount(node);
-        let current = graph.update_gc_header(node, |h| {
+        referents.clear();
+        let current = graph.scan_object(node, &mut referents, |refcount, h| {
             let current = h.slot() == Some(cur);
             if current {
                 h.start_collecting_deferred(refcount);
@@ -99,16 +92,15 @@ pub(crate) fn update_and_subtract_refs<G: Graph>(
             current
         });
         if current {
-            for_referents(graph, node, &mut buf, |graph, r| {
+            for &r in &referents {
                 graph.update_gc_header(r, |h| {
                     if h.slot().is_some() {
                         h.decref_or_defer();
                     }
                 });
-            });
+            }
         } else {
-            tracing::warn!(?node, "tracked object freed without untrack; dropped");
-            table.release_stale(cur);
+            stale(table, node, cur);
         }
         cur = next;
     }
@@ -131,7 +123,7 @@ pub(crate) fn move_unreachable<G: Graph>(
     young: ListId,
     unreachable: ListId,
 ) -> Option<Vec<G::Node>> {
-    let mut buf = Vec::new();
+    let mut referents = Vec::new();
     let mut moved = Vec::new();
     let mut exact = table.len(unreachable) == 0;
     let mut cur = table.head(young);
@@ -140,7 +132,8 @@ pub(crate) fn move_unreachable<G: Graph>(
         // COLLECTING is cleared before the traversal rather than after
         // (CPython): only a self-reference could tell, and rescuing an
         // object already known reachable changes nothing.
-        let reachable = graph.update_gc_header(node, |h| {
+        referents.clear();
+        let reachable = graph.scan_object(node, &mut referents, |_, h| {
             let reachable = h.gc_refs() > 0;
             if reachable {
                 h.stop_collecting();
@@ -150,7 +143,7 @@ pub(crate) fn move_unreachable<G: Graph>(
             reachable
         });
         if reachable {
-            for_referents(graph, node, &mut buf, |graph, r| {
+            for &r in &referents {
                 let back = graph.update_gc_header(r, |h| if h.rescue() { h.slot() } else { None });
                 if let Some(ri) = back
                     && table.node(ri) == Some(r)
@@ -159,7 +152,7 @@ pub(crate) fn move_unreachable<G: Graph>(
                     table.move_to(ri, young);
                     exact = false;
                 }
-            });
+            }
             cur = table.next(cur);
         } else {
             let next = table.next(cur);

@@ -20,12 +20,14 @@ use std::hash::Hash;
 /// interprets it; it only keeps it and hands it back through
 /// [`Graph::gc_header`] (and [`Graph::update_gc_header`]).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(C, packed(4))]
 pub struct GcHeader {
     /// Entry index + 1 (0 = untracked), FINALIZED in the top bit.
     word: u32,
-    /// `gc_refs` (low 62 bits) with COLLECTING and UNREACHABLE on top, as
-    /// two halves so that the header needs only 4-byte alignment.
-    refs: [u32; 2],
+    /// `gc_refs` (low 62 bits) with COLLECTING and UNREACHABLE on top.
+    /// Packed to 4-byte alignment (a 12-byte header), read and written by
+    /// value only.
+    refs: u64,
 }
 
 const FINALIZED_BIT: u32 = 1 << 31;
@@ -40,10 +42,7 @@ const GC_REFS_MAX: u64 = COLLECTING_BIT - 1;
 
 impl GcHeader {
     /// The header of an untracked object that was never finalized.
-    pub const UNTRACKED: GcHeader = GcHeader {
-        word: 0,
-        refs: [0, 0],
-    };
+    pub const UNTRACKED: GcHeader = GcHeader { word: 0, refs: 0 };
 
     /// Whether the object's finalizer has run (`_PyGC_FINALIZED`).
     pub fn is_finalized(self) -> bool {
@@ -75,19 +74,18 @@ impl GcHeader {
         let s = slot.map_or(0, |s| (s + 1) & SLOT_MASK);
         GcHeader {
             word: (self.word & FINALIZED_BIT) | s,
-            refs: [0, 0],
+            refs: 0,
         }
     }
 
     #[inline]
     fn refs_word(self) -> u64 {
-        u64::from(self.refs[0]) | (u64::from(self.refs[1]) << 32)
+        self.refs
     }
 
     #[inline]
     fn set_refs_word(&mut self, w: u64) {
-        // Truncations intended: the two halves of `w`.
-        self.refs = [w as u32, (w >> 32) as u32];
+        self.refs = w;
     }
 
     /// `gc_get_refs`.
@@ -171,7 +169,7 @@ impl GcHeader {
     /// is zeroed.
     #[inline]
     pub(crate) fn stop_collecting(&mut self) {
-        self.refs = [0, 0];
+        self.refs = 0;
     }
 
     /// The largest number of objects a collector can track at once.
@@ -234,6 +232,31 @@ pub trait Graph {
             self.set_gc_header(node, header);
         }
         out
+    }
+
+    /// The collector's per-object step with one lookup of the object (as
+    /// CPython reads `Py_REFCNT`, the GC header and `tp_traverse` of one
+    /// object in place): `f` gets the object's reference count and its
+    /// header, may change the header, and says whether the object is to be
+    /// traversed; if so, its referents are appended to `referents` in
+    /// [`Graph::traverse`]'s order. Returns what `f` returned. For a stale
+    /// node `f` sees 0 and [`GcHeader::UNTRACKED`], nothing is stored and
+    /// nothing appended. The default composes [`Graph::refcount`],
+    /// [`Graph::update_gc_header`] and [`Graph::traverse`]; a host that
+    /// reaches all three with one lookup overrides it.
+    #[inline]
+    fn scan_object(
+        &mut self,
+        node: Self::Node,
+        referents: &mut Vec<Self::Node>,
+        f: impl FnOnce(usize, &mut GcHeader) -> bool,
+    ) -> bool {
+        let refcount = self.refcount(node);
+        let traverse = self.update_gc_header(node, |h| f(refcount, h));
+        if traverse {
+            self.traverse(node, |r| referents.push(r));
+        }
+        traverse
     }
 
     /// Whether the object's type supports the collector at all

@@ -216,6 +216,18 @@ impl<T: Trace, H: Hooks> Store<T, H> {
         Ok(&mut self.slot_mut(handle)?.value)
     }
 
+    /// The object's reference count (as [`Store::refcount`]) and its value,
+    /// mutably, with one lookup: what a cycle collector reads and writes of
+    /// each object it scans.
+    #[inline]
+    pub fn refcount_and_get_mut(
+        &mut self,
+        handle: Handle,
+    ) -> Result<(usize, &mut T), RefcountError> {
+        let slot = self.slot_mut(handle)?;
+        Ok((slot.refcnt(), &mut slot.value))
+    }
+
     /// Iterates over every object (handle, value), in slot order.
     pub fn iter(&self) -> impl Iterator<Item = (Handle, &T)> + '_ {
         self.slots.iter().map(|(h, s)| (h, &s.value))

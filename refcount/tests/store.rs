@@ -53,6 +53,7 @@ fn insert_incref_decref_counts() -> Result<(), RefcountError> {
 #[case::incref(|s: &mut Store<Obj>, h| s.incref(h).map(|_| ()))]
 #[case::decref(|s: &mut Store<Obj>, h| s.decref(h).map(|_| ()))]
 #[case::refcount(|s: &mut Store<Obj>, h| s.refcount(h).map(|_| ()))]
+#[case::refcount_and_get_mut(|s: &mut Store<Obj>, h| s.refcount_and_get_mut(h).map(|_| ()))]
 #[case::free(|s: &mut Store<Obj>, h| s.free(h).map(|_| ()))]
 #[case::make_immortal(|s: &mut Store<Obj>, h| s.make_immortal(h))]
 #[case::release(|s: &mut Store<Obj>, h| s.release(h).map(|_| ()))]
@@ -295,5 +296,19 @@ fn overflow_is_an_error() -> Result<(), RefcountError> {
     assert_eq!(s.refcount(h)?, refcount::MAX_REFCOUNT);
     s.set_refcount(h, 0)?;
     assert_eq!(drain(&mut s), vec![1]);
+    Ok(())
+}
+
+#[test]
+fn refcount_and_get_mut_is_one_lookup_of_both() -> Result<(), RefcountError> {
+    let mut s = Store::new();
+    let h = s.insert(leaf(1));
+    s.incref(h)?;
+    let (count, obj) = s.refcount_and_get_mut(h)?;
+    assert_eq!(count, 2);
+    obj.name = 7;
+    assert_eq!(s.get(h)?.name, 7);
+    s.make_immortal(h)?;
+    assert_eq!(s.refcount_and_get_mut(h)?.0, IMMORTAL_REFCOUNT);
     Ok(())
 }

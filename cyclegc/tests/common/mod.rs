@@ -111,6 +111,10 @@ pub struct Heap {
     pub auto: Vec<(usize, usize)>,
     /// Disable the automatic trigger in `new_obj`.
     pub manual: bool,
+    /// Reach a header, count and referents with one store lookup
+    /// (`update_gc_header` and `scan_object` overridden, as a fast host
+    /// does) instead of through the trait's default methods.
+    pub one_lookup: bool,
 }
 
 impl Default for Heap {
@@ -132,6 +136,7 @@ impl Heap {
             del_calls: HashMap::new(),
             auto: vec![],
             manual: true,
+            one_lookup: false,
         }
     }
 
@@ -454,6 +459,50 @@ impl Graph for Heap {
     fn set_gc_header(&mut self, node: Handle, header: GcHeader) {
         if let Ok(o) = self.store.get_mut(node) {
             o.hdr = header;
+        }
+    }
+
+    fn update_gc_header<R>(&mut self, node: Handle, f: impl FnOnce(&mut GcHeader) -> R) -> R {
+        if !self.one_lookup {
+            // What the trait's default does.
+            let before = self.gc_header(node);
+            let mut header = before;
+            let out = f(&mut header);
+            if header != before {
+                self.set_gc_header(node, header);
+            }
+            return out;
+        }
+        match self.store.get_mut(node) {
+            Ok(o) => f(&mut o.hdr),
+            Err(_) => f(&mut GcHeader::default()),
+        }
+    }
+
+    fn scan_object(
+        &mut self,
+        node: Handle,
+        referents: &mut Vec<Handle>,
+        f: impl FnOnce(usize, &mut GcHeader) -> bool,
+    ) -> bool {
+        if !self.one_lookup {
+            // What the trait's default does.
+            let refcount = self.refcount(node);
+            let traverse = self.update_gc_header(node, |h| f(refcount, h));
+            if traverse {
+                self.traverse(node, |r| referents.push(r));
+            }
+            return traverse;
+        }
+        match self.store.refcount_and_get_mut(node) {
+            Ok((refcount, o)) => {
+                let traverse = f(refcount, &mut o.hdr);
+                if traverse {
+                    referents.extend(o.refs.iter().copied());
+                }
+                traverse
+            }
+            Err(_) => f(0, &mut GcHeader::default()),
         }
     }
 

@@ -256,6 +256,37 @@ impl Heap {
     }
 }
 
+/// `tp_traverse`: calls `visit` with each reference `kind` holds, in
+/// CPython's order.
+fn traverse_kind(kind: &Kind, mut visit: impl FnMut(ObjRef)) {
+    match kind {
+        // list_traverse and tupletraverse visit the last item first.
+        Kind::List(l) => l.items.iter().rev().copied().for_each(visit),
+        Kind::Tuple(t) => t.iter().rev().copied().for_each(visit),
+        Kind::Dict(d) => {
+            // dict_traverse: a str-keyed table visits values only.
+            let str_keys = d.table.is_str_keyed();
+            for (_, k, v) in d.table.iter() {
+                visit(v);
+                if !str_keys {
+                    visit(k);
+                }
+            }
+        }
+        Kind::Instance(i) if i.exc.is_none() => {
+            i.attrs.items.iter().for_each(|(_, v)| visit(*v));
+            visit(i.class);
+        }
+        k => {
+            let mut v = Vec::new();
+            k.referents(&mut v);
+            for r in v {
+                visit(r);
+            }
+        }
+    }
+}
+
 /// The heap as the cycle collector sees it (CPython's `tp_traverse` and
 /// GC header): the only way a collector reaches objects.
 impl cyclegc::Graph for Heap {
@@ -265,33 +296,30 @@ impl cyclegc::Graph for Heap {
         self.store.refcount(node.0).unwrap_or(0)
     }
 
-    fn traverse<F: FnMut(ObjRef)>(&self, node: ObjRef, mut visit: F) {
-        match &self.get(node).kind {
-            // list_traverse and tupletraverse visit the last item first.
-            Kind::List(l) => l.items.iter().rev().copied().for_each(visit),
-            Kind::Tuple(t) => t.iter().rev().copied().for_each(visit),
-            Kind::Dict(d) => {
-                // dict_traverse: a str-keyed table visits values only.
-                let str_keys = d.table.is_str_keyed();
-                for (_, k, v) in d.table.iter() {
-                    visit(v);
-                    if !str_keys {
-                        visit(k);
-                    }
-                }
-            }
-            Kind::Instance(i) if i.exc.is_none() => {
-                i.attrs.items.iter().for_each(|(_, v)| visit(*v));
-                visit(i.class);
-            }
-            k => {
-                let mut v = Vec::new();
-                k.referents(&mut v);
-                for r in v {
-                    visit(r);
-                }
-            }
+    fn traverse<F: FnMut(ObjRef)>(&self, node: ObjRef, visit: F) {
+        traverse_kind(&self.get(node).kind, visit);
+    }
+
+    /// One lookup for the collector's per-object step (count, header and
+    /// referents of the object being scanned).
+    #[inline]
+    fn scan_object(
+        &mut self,
+        node: ObjRef,
+        referents: &mut Vec<ObjRef>,
+        f: impl FnOnce(usize, &mut cyclegc::GcHeader) -> bool,
+    ) -> bool {
+        let Ok((refcount, o)) = self.store.refcount_and_get_mut(node.0) else {
+            return f(0, &mut cyclegc::GcHeader::default());
+        };
+        let traverse = f(refcount, &mut o.gc);
+        if o.gc.is_finalized() {
+            o.flags |= flags::FINALIZED;
         }
+        if traverse {
+            traverse_kind(&o.kind, |r| referents.push(r));
+        }
+        traverse
     }
 
     fn gc_header(&self, node: ObjRef) -> cyclegc::GcHeader {
