@@ -212,7 +212,11 @@ impl<N: Copy + Eq> NodeTable<N> {
         }
     }
 
+    #[inline]
     fn count_kind(&mut self, flags: u8, add: bool) {
+        if flags & (KIND_TUPLE | KIND_DICT) == 0 {
+            return;
+        }
         for (bit, k) in [(KIND_TUPLE, 0), (KIND_DICT, 1)] {
             if flags & bit != 0 {
                 self.kinds[k] = if add {
@@ -277,8 +281,10 @@ impl<N: Copy + Eq> NodeTable<N> {
                 // are exactly those of the lazy list: the header is proof
                 // enough, and the entry is not read (a cache miss per freed
                 // object).
-                Some(i) if self.lazy.is_some() && header.is_collecting() && !self.is_dead(i) => {
-                    self.mark_dead(i);
+                Some(i) if self.lazy.is_some() && header.is_collecting() => {
+                    if !self.mark_dead(i) {
+                        return None; // already DEAD
+                    }
                     i
                 }
                 _ => {
@@ -287,7 +293,7 @@ impl<N: Copy + Eq> NodeTable<N> {
                     i
                 }
             };
-            *header = header.with_slot(None);
+            header.clear_slot();
             Some(i)
         })
     }
@@ -315,13 +321,18 @@ impl<N: Copy + Eq> NodeTable<N> {
                 .is_some_and(|w| w & (1 << (i % 64)) != 0)
     }
 
-    fn mark_dead(&mut self, i: u32) {
-        let w = i as usize / 64;
-        if self.dead.len() <= w {
-            self.dead.resize(w + 1, 0);
-        }
-        if let Some(word) = self.dead.get_mut(w) {
-            *word |= 1 << (i % 64);
+    /// Sets entry `i`'s DEAD bit; whether it was clear. The bitset covers
+    /// every entry while a list is lazy (see [`NodeTable::set_lazy`]).
+    #[inline]
+    fn mark_dead(&mut self, i: u32) -> bool {
+        let bit = 1 << (i % 64);
+        match self.dead.get_mut(i as usize / 64) {
+            Some(word) => {
+                let was_clear = *word & bit == 0;
+                *word |= bit;
+                was_clear
+            }
+            None => false,
         }
     }
 
@@ -347,15 +358,36 @@ impl<N: Copy + Eq> NodeTable<N> {
     /// by then.
     pub(crate) fn set_lazy(&mut self, list: Option<ListId>) {
         self.lazy = list.filter(|&l| l > GEN2);
+        if self.lazy.is_some() {
+            let words = self.entries.len().div_ceil(64);
+            if self.dead.len() < words {
+                self.dead.resize(words, 0);
+            }
+        }
     }
 
     /// Vacates the DEAD entries at the head of `list`.
     /// The run is cut off in one go: no per-entry unlinking.
+    #[inline]
     pub(crate) fn reclaim_dead_head(&mut self, list: ListId) {
-        let lbl = label(list);
-        let mut cur = self.head(list);
+        let head = self.head(list);
+        if self.is_dead(head) {
+            self.reclaim_dead_run(list, head);
+        }
+    }
+
+    fn reclaim_dead_run(&mut self, list: ListId, head: u32) {
+        let mut cur = head;
         let mut reclaimed = 0;
-        while self.is_dead(cur) {
+        loop {
+            let Some(word) = self.dead.get_mut(cur as usize / 64) else {
+                break;
+            };
+            let bit = 1 << (cur % 64);
+            if *word & bit == 0 {
+                break;
+            }
+            *word &= !bit;
             let Some(e) = self.entries.get_mut(cur as usize) else {
                 break;
             };
@@ -364,16 +396,10 @@ impl<N: Copy + Eq> NodeTable<N> {
             e.flags = 0;
             e.prev = NIL;
             e.next = NIL;
-            if let Some(word) = self.dead.get_mut(cur as usize / 64) {
-                *word &= !(1 << (cur % 64));
-            }
             self.free.push(cur);
             self.count_kind(flags, false);
             reclaimed += 1;
             cur = next;
-        }
-        if reclaimed == 0 {
-            return;
         }
         if let Some(l) = self.lists.get_mut(list as usize) {
             l.head = cur;
@@ -384,7 +410,7 @@ impl<N: Copy + Eq> NodeTable<N> {
         if let Some(e) = self.entries.get_mut(cur as usize) {
             e.prev = NIL;
         }
-        if let Some(n) = self.lens.get_mut(lbl as usize) {
+        if let Some(n) = self.lens.get_mut(label(list) as usize) {
             *n = n.saturating_sub(reclaimed);
         }
     }

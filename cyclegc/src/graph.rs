@@ -78,6 +78,14 @@ impl GcHeader {
         }
     }
 
+    /// Untracked: the slot cleared, FINALIZED kept, the collection part
+    /// zeroed (`with_slot(None)` without the branch).
+    #[inline]
+    pub(crate) fn clear_slot(&mut self) {
+        self.word &= FINALIZED_BIT;
+        self.refs = 0;
+    }
+
     #[inline]
     fn refs_word(self) -> u64 {
         self.refs
