@@ -82,6 +82,9 @@ fn shape(name: &str, n: usize) -> Shape {
 /// script's `__slots__` and the peers' arrays, they are stored inline.
 const MAX_EDGES: usize = 3;
 
+/// `hdr` last: next to the slot map's version check (see refcount's
+/// `Slot`), one cache line per referent visited more often.
+#[repr(C)]
 struct BNode {
     refs: [Handle; MAX_EDGES],
     len: u8,

@@ -19,8 +19,12 @@ const QUEUED: usize = !(usize::MAX >> 1);
 const COUNT_MASK: usize = usize::MAX >> 1;
 
 /// One slot: the count word (count and "waiting in the zero queue" flag)
-/// and the value.
+/// and the value. In this order (`repr(C)`): the value's last bytes then
+/// sit next to the slot map's version, so that a host keeping its
+/// collector header last in the value has a referent's header and the
+/// handle check in one cache line more often.
 #[derive(Debug)]
+#[repr(C)]
 struct Slot<T> {
     word: usize,
     value: T,
