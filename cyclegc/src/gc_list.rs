@@ -379,10 +379,7 @@ impl<N: Copy + Eq> NodeTable<N> {
     fn reclaim_dead_run(&mut self, list: ListId, head: u32) {
         let mut cur = head;
         let mut reclaimed = 0;
-        loop {
-            let Some(word) = self.dead.get_mut(cur as usize / 64) else {
-                break;
-            };
+        while let Some(word) = self.dead.get_mut(cur as usize / 64) {
             let bit = 1 << (cur % 64);
             if *word & bit == 0 {
                 break;
