@@ -54,7 +54,8 @@
 //! reference costs one host lookup (no hashing, no table access unless
 //! the object changes list); track and untrack are O(1). A host that
 //! reaches an object's header with one lookup overrides
-//! [`Graph::update_gc_header`]. A collection of
+//! [`Graph::update_gc_header`], and [`Graph::scan_object`] (count, header
+//! and referents of the object being scanned at once). A collection of
 //! generation *g* by [`Generational`] touches every object of generations
 //! `0..=g` and every edge out of them twice; [`TrialDeletion`] touches
 //! only what the buffered candidates reach. After detection, the shared
