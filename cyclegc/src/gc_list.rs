@@ -321,8 +321,9 @@ impl<N: Copy + Eq> NodeTable<N> {
                 .is_some_and(|w| w & (1 << (i % 64)) != 0)
     }
 
-    /// Sets entry `i`'s DEAD bit; whether it was clear. The bitset covers
-    /// every entry while a list is lazy (see [`NodeTable::set_lazy`]).
+    /// Sets entry `i`'s DEAD bit; whether it was clear. The bitset is sized
+    /// for every entry when a list turns lazy (see [`NodeTable::set_lazy`]);
+    /// it grows here only for an entry created since.
     #[inline]
     fn mark_dead(&mut self, i: u32) -> bool {
         let bit = 1 << (i % 64);
@@ -332,7 +333,14 @@ impl<N: Copy + Eq> NodeTable<N> {
                 *word |= bit;
                 was_clear
             }
-            None => false,
+            None => {
+                // An entry created after the list turned lazy: grow.
+                self.dead.resize(i as usize / 64 + 1, 0);
+                if let Some(word) = self.dead.get_mut(i as usize / 64) {
+                    *word |= bit;
+                }
+                true
+            }
         }
     }
 

@@ -17,13 +17,14 @@ use crate::gc_list::{ListId, NodeTable};
 /// node no longer points back to it (the host freed the object without
 /// untracking it) is dropped instead of being treated as garbage.
 pub(crate) fn update_refs<G: Graph>(table: &mut NodeTable<G::Node>, graph: &mut G, young: ListId) {
-    let mut none = Vec::new();
+    // `f` never asks for the referents: this stays empty.
+    let mut no_referents = Vec::new();
     let mut cur = table.head(young);
     while let Some(e) = table.entry(cur) {
         let next = e.next_index();
         let node = e.node;
         let mut current = false;
-        graph.scan_object(node, &mut none, |refcount, h| {
+        graph.scan_object(node, &mut no_referents, |refcount, h| {
             current = h.slot() == Some(cur);
             if current {
                 h.start_collecting(refcount);
