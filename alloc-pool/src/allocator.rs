@@ -2,6 +2,7 @@
 //! references and smart pointers.
 
 use core::alloc::Layout;
+use core::ptr::NonNull;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -75,6 +76,25 @@ pub(crate) fn resized_layout(
         Err(_) => Err(ReallocError {
             block,
             error: AllocError::InvalidLayout,
+        }),
+    }
+}
+
+/// The end of every `realloc`: the block at `moved` with `new_layout`
+/// (owned by `owner`), or `block` handed back with
+/// [`AllocError::OutOfMemory`] when the resize found no memory.
+#[inline]
+pub(crate) fn realloc_outcome(
+    block: Block,
+    moved: Option<NonNull<u8>>,
+    new_layout: Layout,
+    owner: AllocatorId,
+) -> Result<Block, ReallocError> {
+    match moved {
+        Some(ptr) => Ok(Block::new(ptr, new_layout, owner)),
+        None => Err(ReallocError {
+            block,
+            error: AllocError::OutOfMemory { layout: new_layout },
         }),
     }
 }

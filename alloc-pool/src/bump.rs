@@ -8,7 +8,7 @@ use core::ptr::NonNull;
 
 use allocator_api2::alloc::{AllocError as ApiAllocError, Allocator};
 
-use crate::allocator::{check_realloc_owner, resized_layout};
+use crate::allocator::{check_realloc_owner, realloc_outcome, resized_layout};
 use crate::stats::flat_report;
 use crate::{AllocError, AllocStats, AllocatorId, Block, PyAllocator, ReallocError, raw};
 
@@ -144,13 +144,8 @@ impl PyAllocator for Bump {
         let (block, new_layout) = resized_layout(block, new_size)?;
         // SAFETY: the block is owned by this bump under its current identity,
         // so it was allocated for `block.layout` since the last reset.
-        match unsafe { self.resize(block.ptr, block.layout, new_layout) } {
-            Some(ptr) => Ok(Block::new(ptr, new_layout, self.id)),
-            None => Err(ReallocError {
-                block,
-                error: AllocError::OutOfMemory { layout: new_layout },
-            }),
-        }
+        let moved = unsafe { self.resize(block.ptr, block.layout, new_layout) };
+        realloc_outcome(block, moved, new_layout, self.id)
     }
 
     #[inline]

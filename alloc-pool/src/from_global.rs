@@ -9,7 +9,7 @@
 use core::alloc::{GlobalAlloc, Layout};
 use core::ptr::NonNull;
 
-use crate::allocator::{check_realloc_owner, resized_layout};
+use crate::allocator::{check_realloc_owner, realloc_outcome, resized_layout};
 use crate::stats::flat_report;
 use crate::{AllocError, AllocStats, AllocatorId, Block, PyAllocator, ReallocError};
 
@@ -82,13 +82,7 @@ impl<G: GlobalAlloc> PyAllocator for FromGlobal<G> {
                 nonzero(new_layout).size(),
             )
         };
-        match NonNull::new(ptr) {
-            Some(ptr) => Ok(Block::new(ptr, new_layout, self.id)),
-            None => Err(ReallocError {
-                block,
-                error: AllocError::OutOfMemory { layout: new_layout },
-            }),
-        }
+        realloc_outcome(block, NonNull::new(ptr), new_layout, self.id)
     }
 
     #[inline(always)]

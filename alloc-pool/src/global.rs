@@ -18,7 +18,7 @@ use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use allocator_api2::alloc::{AllocError as ApiAllocError, Allocator};
 
-use crate::allocator::{check_realloc_owner, resized_layout};
+use crate::allocator::{check_realloc_owner, realloc_outcome, resized_layout};
 use crate::arena::emit;
 use crate::obmalloc::{InvalidFree, Obmalloc};
 use crate::stats::pymalloc_report;
@@ -302,13 +302,9 @@ impl PyAllocator for GlobalPyMalloc {
         let (block, new_layout) = resized_layout(block, new_size)?;
         // SAFETY: an owned block of this allocator, live, for `block.layout`;
         // `new_layout` keeps its alignment.
-        match self.locked_state(|s| unsafe { s.realloc(block.ptr, block.layout, new_layout) }) {
-            Some(ptr) => Ok(Block::new(ptr, new_layout, self.id())),
-            None => Err(ReallocError {
-                block,
-                error: AllocError::OutOfMemory { layout: new_layout },
-            }),
-        }
+        let moved =
+            self.locked_state(|s| unsafe { s.realloc(block.ptr, block.layout, new_layout) });
+        realloc_outcome(block, moved, new_layout, self.id())
     }
 
     fn free(&self, block: Block) -> Result<(), AllocError> {

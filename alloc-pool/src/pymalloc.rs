@@ -6,7 +6,7 @@ use core::ptr::{self, NonNull};
 
 use allocator_api2::alloc::{AllocError as ApiAllocError, Allocator};
 
-use crate::allocator::{check_realloc_owner, resized_layout};
+use crate::allocator::{check_realloc_owner, realloc_outcome, resized_layout};
 use crate::obmalloc::Obmalloc;
 use crate::stats::pymalloc_report;
 use crate::{AllocError, AllocStats, AllocatorId, Block, PyAllocator, ReallocError};
@@ -172,13 +172,8 @@ impl PyAllocator for PyMalloc {
         // SAFETY: the block is ours (owner checked; blocks cannot be cloned
         // or forged and `free`/`realloc` consume them), live, allocated for
         // `block.layout`; `new_layout` keeps its alignment.
-        match self.with_state(|s| unsafe { s.realloc(block.ptr, block.layout, new_layout) }) {
-            Some(ptr) => Ok(Block::new(ptr, new_layout, self.id)),
-            None => Err(ReallocError {
-                block,
-                error: AllocError::OutOfMemory { layout: new_layout },
-            }),
-        }
+        let moved = self.with_state(|s| unsafe { s.realloc(block.ptr, block.layout, new_layout) });
+        realloc_outcome(block, moved, new_layout, self.id)
     }
 
     #[inline(always)]

@@ -7,7 +7,7 @@ use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 use allocator_api2::alloc::{AllocError as ApiAllocError, Allocator};
 
-use crate::allocator::{check_realloc_owner, resized_layout};
+use crate::allocator::{check_realloc_owner, realloc_outcome, resized_layout};
 use crate::stats::flat_report;
 use crate::{AllocError, AllocStats, AllocatorId, Block, PyAllocator, ReallocError, raw};
 
@@ -95,16 +95,11 @@ impl PyAllocator for System {
         // SAFETY: `block` is owned by this allocator (checked above), so it is
         // a live platform block allocated for `block.layout` (blocks cannot be
         // cloned or forged, and `free` consumes them).
-        match unsafe { raw::realloc(block.ptr, block.layout, new_size) } {
-            Some(ptr) => {
-                self.count_realloc(block.size(), new_size);
-                Ok(Block::new(ptr, new_layout, self.id))
-            }
-            None => Err(ReallocError {
-                block,
-                error: AllocError::OutOfMemory { layout: new_layout },
-            }),
-        }
+        let moved = unsafe { raw::realloc(block.ptr, block.layout, new_size) };
+        let old_size = block.size();
+        let resized = realloc_outcome(block, moved, new_layout, self.id)?;
+        self.count_realloc(old_size, new_size);
+        Ok(resized)
     }
 
     fn free(&self, block: Block) -> Result<(), AllocError> {

@@ -254,10 +254,13 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
             graph.traverse(node, |r| buf.push(r));
             for r in buf.drain(..) {
                 if let Some(ri) = t.lookup(&*graph, r)
-                    && graph.gc_header(r).is_collecting()
+                    && graph.update_gc_header(r, |h| {
+                        let collecting = h.is_collecting();
+                        h.stop_collecting();
+                        collecting
+                    })
                 {
                     t.move_to(ri, FINALIZERS);
-                    graph.update_gc_header(r, |h| h.stop_collecting());
                 }
             }
             cur = t.next(cur);

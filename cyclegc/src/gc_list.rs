@@ -321,27 +321,27 @@ impl<N: Copy + Eq> NodeTable<N> {
                 .is_some_and(|w| w & (1 << (i % 64)) != 0)
     }
 
-    /// Sets entry `i`'s DEAD bit; whether it was clear. The bitset is sized
-    /// for every entry when a list turns lazy (see [`NodeTable::set_lazy`]);
-    /// it grows here only for an entry created since.
+    /// Sets entry `i`'s DEAD bit; whether it was clear.
     #[inline]
     fn mark_dead(&mut self, i: u32) -> bool {
-        let bit = 1 << (i % 64);
-        match self.dead.get_mut(i as usize / 64) {
-            Some(word) => {
-                let was_clear = *word & bit == 0;
-                *word |= bit;
-                was_clear
-            }
-            None => {
-                // An entry created after the list turned lazy: grow.
-                self.dead.resize(i as usize / 64 + 1, 0);
-                if let Some(word) = self.dead.get_mut(i as usize / 64) {
-                    *word |= bit;
-                }
-                true
-            }
+        let w = i as usize / 64;
+        if self.dead.len() <= w {
+            self.grow_dead(w);
         }
+        let bit = 1 << (i % 64);
+        let Some(word) = self.dead.get_mut(w) else {
+            return false;
+        };
+        let was_clear = *word & bit == 0;
+        *word |= bit;
+        was_clear
+    }
+
+    /// Makes the DEAD bitset reach word `w` (once per 64 entries).
+    #[cold]
+    #[inline(never)]
+    fn grow_dead(&mut self, w: usize) {
+        self.dead.resize(w + 1, 0);
     }
 
     fn vacate_now(&mut self, i: u32) {
@@ -366,12 +366,6 @@ impl<N: Copy + Eq> NodeTable<N> {
     /// by then.
     pub(crate) fn set_lazy(&mut self, list: Option<ListId>) {
         self.lazy = list.filter(|&l| l > GEN2);
-        if self.lazy.is_some() {
-            let words = self.entries.len().div_ceil(64);
-            if self.dead.len() < words {
-                self.dead.resize(words, 0);
-            }
-        }
     }
 
     /// Vacates the DEAD entries at the head of `list`.

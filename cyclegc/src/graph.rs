@@ -86,26 +86,16 @@ impl GcHeader {
         self.refs = 0;
     }
 
-    #[inline]
-    fn refs_word(self) -> u64 {
-        self.refs
-    }
-
-    #[inline]
-    fn set_refs_word(&mut self, w: u64) {
-        self.refs = w;
-    }
-
     /// `gc_get_refs`.
     #[inline]
     pub(crate) fn gc_refs(self) -> u64 {
-        self.refs_word() & GC_REFS_MAX
+        self.refs & GC_REFS_MAX
     }
 
     /// `gc_is_collecting`.
     #[inline]
     pub(crate) fn is_collecting(self) -> bool {
-        self.refs_word() & COLLECTING_BIT != 0
+        self.refs & COLLECTING_BIT != 0
     }
 
     /// `gc_reset_refs`: `gc_refs = refcount` (clamped), COLLECTING set,
@@ -113,7 +103,7 @@ impl GcHeader {
     #[inline]
     pub(crate) fn start_collecting(&mut self, refcount: usize) {
         let refs = u64::try_from(refcount).map_or(GC_REFS_MAX, |r| r.min(GC_REFS_MAX));
-        self.set_refs_word(refs | COLLECTING_BIT);
+        self.refs = refs | COLLECTING_BIT;
     }
 
     /// The fused pass's `visit_decref` (see `gc_refs::update_and_subtract_refs`):
@@ -122,32 +112,32 @@ impl GcHeader {
     /// Branch-free: which case applies is a coin toss in a shuffled heap.
     #[inline]
     pub(crate) fn decref_or_defer(&mut self) {
-        let w = self.refs_word();
+        let w = self.refs;
         let collecting = (w >> 62) & 1;
         let low = w & GC_REFS_MAX;
         // Visited: -1 unless already 0. Not yet: +1 unless saturated.
         let limit = (collecting.wrapping_sub(1)) & GC_REFS_MAX;
         let step =
             (1 ^ collecting).wrapping_sub(collecting) & u64::from(low != limit).wrapping_neg();
-        self.set_refs_word(w.wrapping_add(step));
+        self.refs = w.wrapping_add(step);
     }
 
     /// The fused pass's `gc_reset_refs`: `gc_refs = refcount` minus the
     /// subtractions deferred so far, COLLECTING set.
     #[inline]
     pub(crate) fn start_collecting_deferred(&mut self, refcount: usize) {
-        let pending = self.refs_word() & GC_REFS_MAX;
+        let pending = self.refs & GC_REFS_MAX;
         let refs = u64::try_from(refcount).map_or(GC_REFS_MAX, |r| r.min(GC_REFS_MAX));
-        self.set_refs_word(refs.saturating_sub(pending) | COLLECTING_BIT);
+        self.refs = refs.saturating_sub(pending) | COLLECTING_BIT;
     }
 
     /// `gc_decref`, saturating at zero (a host reporting more references
     /// than its count gives `gc_refs <= 0` either way).
     #[inline]
     pub(crate) fn decref(&mut self) {
-        let w = self.refs_word();
+        let w = self.refs;
         if w & GC_REFS_MAX != 0 {
-            self.set_refs_word(w - 1);
+            self.refs = w - 1;
         }
     }
 
@@ -158,19 +148,18 @@ impl GcHeader {
     /// toss in a shuffled heap.
     #[inline]
     pub(crate) fn rescue(&mut self) -> bool {
-        let w = self.refs_word();
+        let w = self.refs;
         let collecting = (w >> 62) & 1;
         let unreachable = (w >> 63) & collecting;
         let low_zero = u64::from(w & GC_REFS_MAX == 0) & collecting;
-        self.set_refs_word((w & !(unreachable << 63)) | low_zero);
+        self.refs = (w & !(unreachable << 63)) | low_zero;
         unreachable != 0
     }
 
     /// Marks the object tentatively unreachable (`NEXT_MASK_UNREACHABLE`).
     #[inline]
     pub(crate) fn mark_unreachable(&mut self) {
-        let w = self.refs_word() | UNREACHABLE_BIT;
-        self.set_refs_word(w);
+        self.refs |= UNREACHABLE_BIT;
     }
 
     /// Leaves the collection (`gc_clear_collecting`): the collection part

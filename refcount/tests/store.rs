@@ -186,8 +186,9 @@ fn free_order_is_cpython_recursive_order() -> Result<(), RefcountError> {
 
 #[test]
 fn free_and_drop_frees_like_free() -> Result<(), RefcountError> {
-    // The same tree as above, freed without taking the values back: the
-    // same order (seen through the dealloc hook), every referent released.
+    // A smaller tree of the same kind as above, freed without taking the
+    // values back: the recursive order (seen through the dealloc hook),
+    // every referent released.
     let mut s = Store::with_hooks(Recorder::default());
     let a1 = s.insert(leaf(11));
     let a2 = s.insert(leaf(12));
