@@ -110,7 +110,6 @@ pub struct Store<T, H: Hooks = NoHooks> {
     /// The zero queue: a stack, so that draining it visits objects in the
     /// order CPython's recursive `tp_dealloc` would.
     zeros: Vec<Handle>,
-    scratch: Vec<Handle>,
     hooks: H,
     stats: StoreStats,
 }
@@ -134,7 +133,6 @@ impl<T: Trace, H: Hooks> Store<T, H> {
         Self {
             slots: SlotMap::with_key(),
             zeros: Vec::new(),
-            scratch: Vec::new(),
             hooks,
             stats: StoreStats::default(),
         }
@@ -279,27 +277,7 @@ impl<T: Trace, H: Hooks> Store<T, H> {
     /// [`Decref::Zero`] returned, and the host drains the queue
     /// ([`Store::pop_zero`], run finalizers, [`Store::free`]).
     pub fn decref(&mut self, handle: Handle) -> Result<Decref, RefcountError> {
-        let slot = self
-            .slots
-            .get_mut(handle)
-            .ok_or(RefcountError::StaleHandle(handle))?;
-        match slot.refcnt() {
-            IMMORTAL_REFCOUNT => Ok(Decref::Immortal),
-            0 => Err(RefcountError::Underflow(handle)),
-            1 => {
-                slot.set_refcnt(0);
-                if !slot.queued() {
-                    slot.set_queued(true);
-                    self.zeros.push(handle);
-                }
-                Ok(Decref::Zero)
-            }
-            n => {
-                slot.set_refcnt(n - 1);
-                self.hooks.on_decref_nonzero(handle, n - 1);
-                Ok(Decref::Alive(n - 1))
-            }
-        }
+        decref_in(&mut self.slots, &mut self.zeros, &mut self.hooks, handle)
     }
 
     /// Number of handles waiting in the zero queue (some may have been
@@ -383,22 +361,26 @@ impl<T: Trace, H: Hooks> Store<T, H> {
             .ok_or(RefcountError::StaleHandle(handle))?;
         self.stats.freed += 1;
         self.hooks.on_dealloc(handle);
-        let mut referents = std::mem::take(&mut self.scratch);
-        referents.clear();
-        slot.value.trace_dealloc(&mut |r| referents.push(r));
         let first_new = self.zeros.len();
-        for &r in &referents {
-            if self.decref(r).is_err() {
-                self.stats.bad_referents += 1;
+        // The value is out of the map: its referents are decremented as
+        // the trace reports them, with no buffer in between.
+        let (slots, zeros, hooks, stats) = (
+            &mut self.slots,
+            &mut self.zeros,
+            &mut self.hooks,
+            &mut self.stats,
+        );
+        slot.value.trace_dealloc(&mut |r| {
+            if decref_in(slots, zeros, hooks, r).is_err() {
+                stats.bad_referents += 1;
                 tracing::warn!(referent = ?r, freed = ?handle, "bad referent during free");
             }
-        }
+        });
         // The stack pops the last push first: reverse this batch so the
         // first referent released is the first freed.
         if let Some(batch) = self.zeros.get_mut(first_new..) {
             batch.reverse();
         }
-        self.scratch = referents;
         Ok(keep(slot.value))
     }
 
@@ -450,5 +432,36 @@ impl<T: Trace, H: Hooks> Store<T, H> {
         self.slots
             .get_mut(handle)
             .ok_or(RefcountError::StaleHandle(handle))
+    }
+}
+
+/// [`Store::decref`] over the store's fields, so that [`Store::free`] can
+/// decrement referents while it holds the freed value.
+#[inline]
+fn decref_in<T, H: Hooks>(
+    slots: &mut SlotMap<Handle, Slot<T>>,
+    zeros: &mut Vec<Handle>,
+    hooks: &mut H,
+    handle: Handle,
+) -> Result<Decref, RefcountError> {
+    let slot = slots
+        .get_mut(handle)
+        .ok_or(RefcountError::StaleHandle(handle))?;
+    match slot.refcnt() {
+        IMMORTAL_REFCOUNT => Ok(Decref::Immortal),
+        0 => Err(RefcountError::Underflow(handle)),
+        1 => {
+            slot.set_refcnt(0);
+            if !slot.queued() {
+                slot.set_queued(true);
+                zeros.push(handle);
+            }
+            Ok(Decref::Zero)
+        }
+        n => {
+            slot.set_refcnt(n - 1);
+            hooks.on_decref_nonzero(handle, n - 1);
+            Ok(Decref::Alive(n - 1))
+        }
     }
 }
