@@ -183,5 +183,42 @@ pub(crate) fn deduce_unreachable<G: Graph>(
         update_refs(table, graph, young);
         subtract_refs(table, graph, young);
     }
+    if !any_unreferenced(table, graph, young) {
+        // Nothing to move: `move_unreachable` would leave every object in
+        // place, only clearing COLLECTING; that needs no edge visited.
+        clear_collecting(table, graph, young);
+        return (table.len(unreachable) == 0).then(Vec::new);
+    }
     move_unreachable(table, graph, young, unreachable)
+}
+
+/// Whether some object of `young` has `gc_refs == 0` after the
+/// subtraction, i.e. whether `move_unreachable` could move anything. A
+/// read of each header in list order, stopping at the first such object
+/// (usually one of the first: young objects are mostly referenced only by
+/// other young objects). Not in CPython: when every object is referenced
+/// from outside the set, it saves `move_unreachable`'s visit of every edge.
+// Out of line, as `clear_collecting`: inlined, they cost the hot loops of
+// `move_unreachable` a few instructions per object (callgrind).
+#[inline(never)]
+fn any_unreferenced<G: Graph>(table: &NodeTable<G::Node>, graph: &G, young: ListId) -> bool {
+    let mut cur = table.head(young);
+    while let Some(e) = table.entry(cur) {
+        if graph.gc_header(e.node).gc_refs() == 0 {
+            return true;
+        }
+        cur = e.next_index();
+    }
+    false
+}
+
+/// `move_unreachable` over a `young` where every object has `gc_refs > 0`:
+/// all of them are reachable and leave the collection (`gc_clear_collecting`).
+#[inline(never)]
+fn clear_collecting<G: Graph>(table: &NodeTable<G::Node>, graph: &mut G, young: ListId) {
+    let mut cur = table.head(young);
+    while let Some(e) = table.entry(cur) {
+        graph.update_gc_header(e.node, |h| h.stop_collecting());
+        cur = e.next_index();
+    }
 }

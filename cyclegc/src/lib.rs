@@ -57,7 +57,8 @@
 //! [`Graph::update_gc_header`], and [`Graph::scan_object`] (count, header
 //! and referents of the object being scanned at once). A collection of
 //! generation *g* by [`Generational`] touches every object of generations
-//! `0..=g` and every edge out of them twice; [`TrialDeletion`] touches
+//! `0..=g` and every edge out of them twice (once, when every object is
+//! referenced from outside the set); [`TrialDeletion`] touches
 //! only what the buffered candidates reach. After detection, the shared
 //! protocol visits the garbage a few more times (weak references,
 //! finalizers, a resurrection re-scan only if a finalizer ran, one
