@@ -201,6 +201,21 @@ pub trait Collector<G: Graph> {
     /// do.
     fn step(&mut self, graph: &mut G) -> Result<Step<G::Node>, GcError>;
 
+    /// [`Collector::step`] for a [`Host`](crate::Host) that clears objects
+    /// itself: carries out each [`Step::Clear`] by calling
+    /// [`Host::clear`](crate::Host::clear) and returns the next step of any
+    /// other kind. The same collection as handing every `Clear` to
+    /// `Host::clear`; [`collect`](crate::collect) calls it. The collectors
+    /// of this crate clear all the garbage in one loop, without a round
+    /// trip through the driver per object; the default just calls
+    /// [`Collector::step`] (the driver then clears).
+    fn step_clearing(&mut self, host: &mut G) -> Result<Step<G::Node>, GcError>
+    where
+        G: crate::Host,
+    {
+        self.step(host)
+    }
+
     /// After [`Step::HandleWeakrefs`]: how many weak reference objects the
     /// callbacks freed (they count as collected).
     fn report_weakrefs_freed(&mut self, freed: usize);

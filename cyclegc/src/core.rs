@@ -263,6 +263,22 @@ macro_rules! delegate_to_core {
                 }
             }
         }
+        fn step_clearing(&mut self, host: &mut G) -> Result<$crate::Step<G::Node>, $crate::GcError>
+        where
+            G: $crate::Host,
+        {
+            loop {
+                match self.step(host)? {
+                    $crate::Step::Clear(node) => {
+                        host.clear(node, self);
+                        while let Some(node) = self.core.next_clear(host) {
+                            host.clear(node, self);
+                        }
+                    }
+                    step => return Ok(step),
+                }
+            }
+        }
     };
 }
 pub(crate) use delegate_to_core;

@@ -18,7 +18,7 @@ pub fn collect<G: Host>(
         return Ok(0);
     }
     loop {
-        match collector.step(host)? {
+        match collector.step_clearing(host)? {
             Step::Debug(line) => host.debug_line(&line),
             Step::Start(info) => host.callback(Phase::Start, &info),
             Step::Stop(info) => host.callback(Phase::Stop, &info),
@@ -27,6 +27,7 @@ pub fn collect<G: Host>(
                 collector.report_weakrefs_freed(freed);
             }
             Step::Finalize(node) => host.finalize(node, &mut *collector),
+            // Only from a collector whose `step_clearing` hands them out.
             Step::Clear(node) => host.clear(node, &mut *collector),
             Step::SaveGarbage(node) => host.save_garbage(node),
             Step::Done(outcome) => return Ok(outcome.total()),

@@ -196,7 +196,13 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
                     }
                 }
                 Stage::Delete(last) => {
-                    if let Some(step) = self.delete_next(graph, last, old, final_list) {
+                    if let Some(node) = self.delete_next(graph, last, old, final_list) {
+                        let step = if self.debug.contains(DebugFlags::SAVEALL) {
+                            self.garbage.push(node);
+                            Step::SaveGarbage(node)
+                        } else {
+                            Step::Clear(node)
+                        };
                         return Ok(Next::Step(step));
                     }
                 }
@@ -313,14 +319,34 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
         }
     }
 
-    /// One iteration of `delete_garbage`.
+    /// During `delete_garbage`, with nothing else to hand the host first
+    /// and DEBUG_SAVEALL off: the next object to clear, as [`Core::advance`]
+    /// would return it in a [`Step::Clear`]. `None` when `advance` must run
+    /// (another stage, a queued step, SAVEALL, or the end of the garbage).
+    /// The fast path of [`Collector::step_clearing`](crate::Collector::step_clearing).
+    #[inline]
+    pub(crate) fn next_clear<G: Graph<Node = N>>(&mut self, graph: &mut G) -> Option<N> {
+        let run = self.run.as_ref()?;
+        let Stage::Delete(last) = run.stage else {
+            return None;
+        };
+        if !run.outbox.is_empty() || self.debug.contains(DebugFlags::SAVEALL) {
+            return None;
+        }
+        let (old, list) = (run.old, run.final_list);
+        self.delete_next(graph, last, old, list)
+    }
+
+    /// One iteration of `delete_garbage`: deals with the object handled
+    /// last (still at the head: alive, so moved to `old`), then returns
+    /// the next one to clear or save, or moves on to [`Stage::Finish`].
     fn delete_next<G: Graph<Node = N>>(
         &mut self,
         graph: &mut G,
         last: Option<(u32, N)>,
         old: ListId,
         list: ListId,
-    ) -> Option<Step<N>> {
+    ) -> Option<N> {
         let t = &mut self.table;
         if let Some((i, node)) = last
             && t.head(list) == i
@@ -341,12 +367,7 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
             return None;
         };
         run.stage = Stage::Delete(Some((head, node)));
-        if self.debug.contains(DebugFlags::SAVEALL) {
-            self.garbage.push(node);
-            Some(Step::SaveGarbage(node))
-        } else {
-            Some(Step::Clear(node))
-        }
+        Some(node)
     }
 
     /// Steps 15-18.

@@ -62,7 +62,8 @@
 //! only what the buffered candidates reach. After detection, the shared
 //! protocol visits the garbage a few more times (weak references,
 //! finalizers, a resurrection re-scan only if a finalizer ran, one
-//! [`Step::Clear`] per object). All traversals are iterative: million-long
+//! clear per object: a [`Step::Clear`] each through [`Collector::step`],
+//! one loop inside the collector through [`Collector::step_clearing`]). All traversals are iterative: million-long
 //! chains and cycles use constant stack. Measured costs are in the `gc`
 //! benchmark group of the `bench` crate.
 //!

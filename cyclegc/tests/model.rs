@@ -50,13 +50,21 @@ fn reachable(heap: &Heap, roots: &[Handle]) -> HashSet<Handle> {
 }
 
 /// `one_lookup`: the host overrides the collector's one-lookup methods
-/// (see `Heap::one_lookup`); the oracle must not see a difference.
-fn check(imp: Impl, ops: Vec<Op>, one_lookup: bool) -> Result<(), TestCaseError> {
+/// (see `Heap::one_lookup`); `step_by_step`: collections are driven
+/// through `Collector::step` (see `Heap::step_by_step`). The oracle must
+/// not see a difference.
+fn check(
+    imp: Impl,
+    ops: Vec<Op>,
+    one_lookup: bool,
+    step_by_step: bool,
+) -> Result<(), TestCaseError> {
     let mut gc = imp.build();
     let gc = gc.as_mut();
     let complete = has(gc, CYCLE_COLLECTION);
     let mut heap = Heap::new();
     heap.one_lookup = one_lookup;
+    heap.step_by_step = step_by_step;
     let mut roots: Vec<Handle> = vec![];
     let mut edges: HashMap<Handle, Vec<Handle>> = HashMap::new();
     let mut n = 0;
@@ -169,17 +177,29 @@ fn check(imp: Impl, ops: Vec<Op>, one_lookup: bool) -> Result<(), TestCaseError>
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(150))]
     #[test]
-    fn generational_against_oracle(ops in prop::collection::vec(op(), 1..60), one_lookup: bool) {
-        check(Impl::Generational, ops, one_lookup)?;
+    fn generational_against_oracle(
+        ops in prop::collection::vec(op(), 1..60),
+        one_lookup: bool,
+        step_by_step: bool,
+    ) {
+        check(Impl::Generational, ops, one_lookup, step_by_step)?;
     }
 
     #[test]
-    fn trial_deletion_against_oracle(ops in prop::collection::vec(op(), 1..60), one_lookup: bool) {
-        check(Impl::TrialDeletion, ops, one_lookup)?;
+    fn trial_deletion_against_oracle(
+        ops in prop::collection::vec(op(), 1..60),
+        one_lookup: bool,
+        step_by_step: bool,
+    ) {
+        check(Impl::TrialDeletion, ops, one_lookup, step_by_step)?;
     }
 
     #[test]
-    fn off_against_oracle(ops in prop::collection::vec(op(), 1..60), one_lookup: bool) {
-        check(Impl::Off, ops, one_lookup)?;
+    fn off_against_oracle(
+        ops in prop::collection::vec(op(), 1..60),
+        one_lookup: bool,
+        step_by_step: bool,
+    ) {
+        check(Impl::Off, ops, one_lookup, step_by_step)?;
     }
 }

@@ -7,8 +7,8 @@
 #![allow(dead_code, unreachable_pub)]
 
 use cyclegc::{
-    CallbackInfo, Collector, GcHeader, Generational, Graph, Host, Off, Phase, TrialDeletion,
-    UntrackKind,
+    CallbackInfo, Collector, GcError, GcHeader, Generational, Graph, Host, Off, Phase, Step,
+    TrialDeletion, UntrackKind,
 };
 use refcount::{Decref, Handle, Recorder, Store, Trace};
 use std::collections::HashMap;
@@ -115,6 +115,10 @@ pub struct Heap {
     /// (`update_gc_header` and `scan_object` overridden, as a fast host
     /// does) instead of through the trait's default methods.
     pub one_lookup: bool,
+    /// Drive collections through `Collector::step`, clearing each object
+    /// the collector hands back, as a runtime does, instead of through
+    /// `cyclegc::collect` (`Collector::step_clearing`).
+    pub step_by_step: bool,
 }
 
 impl Default for Heap {
@@ -137,6 +141,7 @@ impl Heap {
             auto: vec![],
             manual: true,
             one_lookup: false,
+            step_by_step: false,
         }
     }
 
@@ -186,7 +191,7 @@ impl Heap {
             if let Some(g) = gc.note_allocation()
                 && !self.manual
             {
-                let n = cyclegc::collect(gc, self, g).unwrap_or(usize::MAX);
+                let n = self.run_collection(gc, g).unwrap_or(usize::MAX);
                 self.auto.push((g, n));
             }
             let track = match kind {
@@ -395,7 +400,7 @@ impl Heap {
             }
             Del::Suicide => self.drop_refs(gc, h),
             Del::NestedCollect => {
-                let n = cyclegc::collect(gc, self, 2).unwrap_or(usize::MAX);
+                let n = self.run_collection(gc, 2).unwrap_or(usize::MAX);
                 self.log.push(format!("nested -> {n}"));
             }
             Del::Mutate => {
@@ -611,9 +616,40 @@ impl Host for Heap {
     }
 }
 
+impl Heap {
+    /// One collection, driven as [`Heap::step_by_step`] says.
+    pub fn run_collection(
+        &mut self,
+        gc: &mut dyn Collector<Heap>,
+        generation: usize,
+    ) -> Result<usize, GcError> {
+        if !self.step_by_step {
+            return cyclegc::collect(gc, self, generation);
+        }
+        if !gc.start_collection(self, generation)? {
+            return Ok(0);
+        }
+        loop {
+            match gc.step(self)? {
+                Step::Debug(line) => self.debug_line(&line),
+                Step::Start(info) => self.callback(Phase::Start, &info),
+                Step::Stop(info) => self.callback(Phase::Stop, &info),
+                Step::HandleWeakrefs(garbage) => {
+                    let freed = self.handle_weakrefs(&garbage, gc);
+                    gc.report_weakrefs_freed(freed);
+                }
+                Step::Finalize(node) => self.finalize(node, gc),
+                Step::Clear(node) => self.clear(node, gc),
+                Step::SaveGarbage(node) => self.save_garbage(node),
+                Step::Done(outcome) => return Ok(outcome.total()),
+            }
+        }
+    }
+}
+
 /// `gc.collect(generation)`.
 pub fn collect(heap: &mut Heap, gc: &mut dyn Collector<Heap>, generation: usize) -> usize {
-    cyclegc::collect(gc, heap, generation).expect("collect")
+    heap.run_collection(gc, generation).expect("collect")
 }
 
 pub fn has(gc: &dyn Collector<Heap>, capability: &str) -> bool {
