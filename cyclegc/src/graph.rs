@@ -144,16 +144,15 @@ impl GcHeader {
     /// `visit_reachable` on this header: if COLLECTING, `gc_refs` becomes
     /// at least 1 and UNREACHABLE is cleared; returns whether it was
     /// (tentatively) unreachable, i.e. must move back to `young`.
-    /// Branch-free: whether the referent was already scanned is a coin
-    /// toss in a shuffled heap.
+    /// The `if` only selects a value (no branch on the case): whether the
+    /// referent was already scanned is a coin toss in a shuffled heap.
     #[inline]
     pub(crate) fn rescue(&mut self) -> bool {
         let w = self.refs;
-        let collecting = (w >> 62) & 1;
-        let unreachable = (w >> 63) & collecting;
-        let low_zero = u64::from(w & GC_REFS_MAX == 0) & collecting;
-        self.refs = (w & !(unreachable << 63)) | low_zero;
-        unreachable != 0
+        let collecting = w & COLLECTING_BIT != 0;
+        let rescued = (w & GC_REFS_MAX).max(1) | COLLECTING_BIT;
+        self.refs = if collecting { rescued } else { w };
+        collecting & (w & UNREACHABLE_BIT != 0)
     }
 
     /// Marks the object tentatively unreachable (`NEXT_MASK_UNREACHABLE`).
