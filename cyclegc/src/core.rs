@@ -78,7 +78,10 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
 
     pub(crate) fn in_garbage_set<G: Graph<Node = N>>(&self, graph: &G, node: N) -> bool {
         self.run.is_some()
-            && self.table.lookup(graph, node).is_some()
+            && self
+                .table
+                .lookup(graph, node)
+                .is_some_and(|i| !self.table.in_generation(i))
             && graph.gc_header(node).is_collecting()
     }
 
@@ -137,14 +140,12 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
         let targets: HashSet<N> = targets.iter().copied().collect();
         let mut out = Vec::new();
         for g in [GEN0, GEN1, GEN2] {
-            let mut cur = self.table.head(g);
-            while let Some(node) = self.table.node(cur) {
+            for node in self.table.nodes(g) {
                 let mut hit = false;
                 graph.traverse(node, |r| hit |= targets.contains(&r));
                 if hit {
                     out.push(node);
                 }
-                cur = self.table.next(cur);
             }
         }
         out

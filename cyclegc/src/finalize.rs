@@ -63,6 +63,13 @@ pub(crate) struct Run<N> {
     /// (it moved them there one by one and none back): `after_detect` then
     /// need not walk the list.
     pub(crate) detected: Option<Vec<N>>,
+    /// The entries `delete_garbage` moved to `old` alive after their
+    /// `tp_clear` ("it may die later"), in order. They keep COLLECTING in
+    /// their headers until the end of `delete_garbage`, so that their death
+    /// (usually later in the same pass) only marks them DEAD, like the
+    /// garbage's; [`Core::sweep_survivors`] then unlinks the dead and
+    /// clears the survivors' headers in one sequential walk.
+    survivors: Vec<u32>,
 }
 
 /// What [`Core::advance`] needs from its caller.
@@ -96,6 +103,7 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
             final_list: SCRATCH,
             garbage: Vec::new(),
             detected: None,
+            survivors: Vec::new(),
         });
         Ok(true)
     }
@@ -348,26 +356,50 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
         list: ListId,
     ) -> Option<N> {
         let t = &mut self.table;
+        let run = self.run.as_mut()?;
         if let Some((i, node)) = last
             && t.head(list) == i
             && t.is_live(i)
             && t.node(i) == Some(node)
         {
-            // Still alive after tp_clear: it may die later.
-            graph.update_gc_header(node, |h| h.stop_collecting());
+            // Still alive after tp_clear: it may die later. CPython clears
+            // COLLECTING here; it stays set until `sweep_survivors`, which
+            // nothing before then can tell (`in_garbage_set` reads the list).
             t.move_to(i, old);
+            run.survivors.push(i);
         }
         t.set_lazy(Some(list));
         t.reclaim_dead_head(list);
         let head = t.head(list);
-        let run = self.run.as_mut()?;
         let Some(node) = t.node(head) else {
-            t.set_lazy(None);
+            let survivors = std::mem::take(&mut run.survivors);
             run.stage = Stage::Finish;
+            self.sweep_survivors(graph, &survivors);
+            self.table.set_lazy(None);
             return None;
         };
         run.stage = Stage::Delete(Some((head, node)));
         Some(node)
+    }
+
+    /// The end of `delete_garbage` for the objects that outlived their own
+    /// `tp_clear`: those that died since are unlinked from wherever they
+    /// are now (`old`, or wherever a `gc.freeze()` run meanwhile moved
+    /// them) and their entries freed; the rest leave the collection
+    /// (`gc_clear_collecting`, which CPython does when it moves them).
+    /// In the order they were moved, so the walk is sequential.
+    fn sweep_survivors<G: Graph<Node = N>>(&mut self, graph: &mut G, survivors: &[u32]) {
+        for &i in survivors {
+            if !self.table.release_if_dead(i)
+                && let Some(node) = self.table.node(i)
+            {
+                graph.update_gc_header(node, |h| {
+                    if h.slot() == Some(i) {
+                        h.stop_collecting();
+                    }
+                });
+            }
+        }
     }
 
     /// Steps 15-18.

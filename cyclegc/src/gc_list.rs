@@ -177,19 +177,23 @@ impl<N: Copy + Eq> NodeTable<N> {
     /// The length of `list`: O(1) except for a generation while another
     /// generation is non-empty (then a walk, as `gc_list_size`).
     pub(crate) fn len(&self, list: ListId) -> usize {
-        if list > GEN2 {
+        // While `delete_garbage` runs, generations (and the permanent
+        // generation, after a `gc.freeze()` then) may hold DEAD entries
+        // not unlinked yet: count by walking.
+        let walk = self.lazy.is_some() && list <= PERMANENT;
+        if list > GEN2 && !walk {
             return self.lens.get(list as usize).copied().unwrap_or(0);
         }
         let others_empty = (GEN0..=GEN2)
             .filter(|&g| g != list)
             .all(|g| self.head(g) == NIL);
-        if others_empty {
+        if others_empty && !walk {
             return self.lens[GEN0 as usize];
         }
         let mut n = 0;
         let mut cur = self.head(list);
         while let Some(e) = self.entries.get(cur as usize) {
-            n += 1;
+            n += usize::from(!self.is_dead(cur));
             cur = e.next;
         }
         n
@@ -362,8 +366,10 @@ impl<N: Copy + Eq> NodeTable<N> {
     /// walks it from the head (CPython's `gc_list_remove` there touches
     /// both neighbours, two cache misses in a shuffled heap): the entry is
     /// only marked DEAD, and [`NodeTable::reclaim_dead_head`] vacates it
-    /// when it reaches the head. `None` ends this; the list must be empty
-    /// by then.
+    /// when it reaches the head. Objects `delete_garbage` moved to `old`
+    /// alive keep COLLECTING meanwhile, so their untracking only marks them
+    /// DEAD too ([`NodeTable::release_if_dead`] unlinks them afterwards).
+    /// `None` ends this; the list must be empty and no entry DEAD by then.
     pub(crate) fn set_lazy(&mut self, list: Option<ListId>) {
         self.lazy = list.filter(|&l| l > GEN2);
     }
@@ -420,6 +426,23 @@ impl<N: Copy + Eq> NodeTable<N> {
         self.entries
             .get(i as usize)
             .is_some_and(|e| e.list != FREE && !self.is_dead(i))
+    }
+
+    /// Vacates entry `i` (unlinking it from its list) if it is DEAD;
+    /// whether it was.
+    pub(crate) fn release_if_dead(&mut self, i: u32) -> bool {
+        let dead = self.is_dead(i);
+        if dead {
+            self.vacate_now(i);
+        }
+        dead
+    }
+
+    /// Whether entry `i` is in a generation list or the permanent one
+    /// (not one of a collection's own lists).
+    #[inline]
+    pub(crate) fn in_generation(&self, i: u32) -> bool {
+        self.list_of(i) <= PERMANENT
     }
 
     /// Vacates entry `i` whose node the host no longer knows (freed
@@ -561,7 +584,9 @@ impl<N: Copy + Eq> NodeTable<N> {
         let mut out = Vec::with_capacity(if list > GEN2 { self.len(list) } else { 0 });
         let mut cur = self.head(list);
         while let Some(e) = self.entries.get(cur as usize) {
-            out.push(e.node);
+            if !self.is_dead(cur) {
+                out.push(e.node);
+            }
             cur = e.next;
         }
         out

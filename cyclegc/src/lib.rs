@@ -63,7 +63,10 @@
 //! protocol visits the garbage a few more times (weak references,
 //! finalizers, a resurrection re-scan only if a finalizer ran, one
 //! clear per object: a [`Step::Clear`] each through [`Collector::step`],
-//! one loop inside the collector through [`Collector::step_clearing`]). All traversals are iterative: million-long
+//! one loop inside the collector through [`Collector::step_clearing`]);
+//! an object freed meanwhile, even one that outlived its own clear, is
+//! untracked by setting a bit and unlinked in one sequential walk at the
+//! end. All traversals are iterative: million-long
 //! chains and cycles use constant stack. Measured costs are in the `gc`
 //! benchmark group of the `bench` crate.
 //!
