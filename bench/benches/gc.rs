@@ -227,6 +227,30 @@ impl Graph for Heap {
         }
     }
     #[inline]
+    fn scan_and_visit(
+        &mut self,
+        n: Handle,
+        _scratch: &mut Vec<Handle>,
+        f: impl FnOnce(usize, &mut GcHeader) -> bool,
+        mut visit: impl FnMut(Handle, &mut GcHeader),
+    ) -> bool {
+        // The referents are copied out (three handles at most), so no
+        // buffer is filled and read back.
+        let (traverse, refs, len) = match self.store.refcount_and_get_mut(n) {
+            Ok((refcount, node)) => (f(refcount, &mut node.hdr), node.refs, node.len),
+            Err(_) => return f(0, &mut GcHeader::default()),
+        };
+        if traverse {
+            for &r in &refs[..usize::from(len)] {
+                match self.store.get_mut(r) {
+                    Ok(node) => visit(r, &mut node.hdr),
+                    Err(_) => visit(r, &mut GcHeader::default()),
+                }
+            }
+        }
+        traverse
+    }
+    #[inline]
     fn scan_object(
         &mut self,
         n: Handle,

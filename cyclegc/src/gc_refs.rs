@@ -49,18 +49,19 @@ fn stale<N: Copy + Eq + std::fmt::Debug>(table: &mut NodeTable<N>, node: N, i: u
 /// every referent that is being collected (`visit_decref`). Afterwards
 /// `gc_refs > 0` means referenced from outside the set.
 pub(crate) fn subtract_refs<G: Graph>(table: &NodeTable<G::Node>, graph: &mut G, young: ListId) {
-    let mut referents = Vec::new();
+    let mut scratch = Vec::new();
     let mut cur = table.head(young);
     while let Some(e) = table.entry(cur) {
-        referents.clear();
-        graph.scan_object(e.node, &mut referents, |_, _| true);
-        for &r in &referents {
-            graph.update_gc_header(r, |h| {
+        graph.scan_and_visit(
+            e.node,
+            &mut scratch,
+            |_, _| true,
+            |_, h| {
                 if h.is_collecting() {
                     h.decref();
                 }
-            });
-        }
+            },
+        );
         cur = e.next_index();
     }
 }
@@ -79,28 +80,28 @@ pub(crate) fn update_and_subtract_refs<G: Graph>(
     graph: &mut G,
     young: ListId,
 ) {
-    let mut referents = Vec::new();
+    let mut scratch = Vec::new();
     let mut cur = table.head(young);
     while let Some(e) = table.entry(cur) {
         let next = e.next_index();
         let node = e.node;
-        referents.clear();
-        let current = graph.scan_object(node, &mut referents, |refcount, h| {
-            let current = h.slot() == Some(cur);
-            if current {
-                h.start_collecting_deferred(refcount);
-            }
-            current
-        });
-        if current {
-            for &r in &referents {
-                graph.update_gc_header(r, |h| {
-                    if h.slot().is_some() {
-                        h.decref_or_defer();
-                    }
-                });
-            }
-        } else {
+        let current = graph.scan_and_visit(
+            node,
+            &mut scratch,
+            |refcount, h| {
+                let current = h.slot() == Some(cur);
+                if current {
+                    h.start_collecting_deferred(refcount);
+                }
+                current
+            },
+            |_, h| {
+                if h.slot().is_some() {
+                    h.decref_or_defer();
+                }
+            },
+        );
+        if !current {
             stale(table, node, cur);
         }
         cur = next;
@@ -124,7 +125,7 @@ pub(crate) fn move_unreachable<G: Graph>(
     young: ListId,
     unreachable: ListId,
 ) -> Option<Vec<G::Node>> {
-    let mut referents = Vec::new();
+    let mut scratch = Vec::new();
     let mut moved = Vec::new();
     let mut exact = table.len(unreachable) == 0;
     let mut cur = table.head(young);
@@ -133,27 +134,30 @@ pub(crate) fn move_unreachable<G: Graph>(
         // COLLECTING is cleared before the traversal rather than after
         // (CPython): only a self-reference could tell, and rescuing an
         // object already known reachable changes nothing.
-        referents.clear();
-        let reachable = graph.scan_object(node, &mut referents, |_, h| {
-            let reachable = h.gc_refs() > 0;
-            if reachable {
-                h.stop_collecting();
-            } else {
-                h.mark_unreachable();
-            }
-            reachable
-        });
-        if reachable {
-            for &r in &referents {
-                let back = graph.update_gc_header(r, |h| if h.rescue() { h.slot() } else { None });
-                if let Some(ri) = back
+        let reachable = graph.scan_and_visit(
+            node,
+            &mut scratch,
+            |_, h| {
+                let reachable = h.gc_refs() > 0;
+                if reachable {
+                    h.stop_collecting();
+                } else {
+                    h.mark_unreachable();
+                }
+                reachable
+            },
+            |r, h| {
+                if h.rescue()
+                    && let Some(ri) = h.slot()
                     && table.node(ri) == Some(r)
                     && table.list_of(ri) == unreachable
                 {
                     table.move_to(ri, young);
                     exact = false;
                 }
-            }
+            },
+        );
+        if reachable {
             cur = table.next(cur);
         } else {
             let next = table.next(cur);

@@ -255,6 +255,33 @@ pub trait Graph {
         traverse
     }
 
+    /// [`Graph::scan_object`] followed by a header update of each referent
+    /// it reports (what the collector does for every object it scans):
+    /// `f` as in `scan_object`; if it says to traverse, `visit` gets each
+    /// referent, in [`Graph::traverse`]'s order, with that referent's header
+    /// to read and change (as [`Graph::update_gc_header`]: for a stale
+    /// referent, an [`GcHeader::UNTRACKED`] one that is not stored).
+    /// Returns what `f` returned. `scratch` is a buffer the default uses
+    /// for the referents (left in any state). A host that can copy an
+    /// object's referents out cheaply overrides it and skips the buffer.
+    #[inline]
+    fn scan_and_visit(
+        &mut self,
+        node: Self::Node,
+        scratch: &mut Vec<Self::Node>,
+        f: impl FnOnce(usize, &mut GcHeader) -> bool,
+        mut visit: impl FnMut(Self::Node, &mut GcHeader),
+    ) -> bool {
+        scratch.clear();
+        let traverse = self.scan_object(node, scratch, f);
+        if traverse {
+            for &r in scratch.iter() {
+                self.update_gc_header(r, |h| visit(r, h));
+            }
+        }
+        traverse
+    }
+
     /// Whether the object's type supports the collector at all
     /// (`PyObject_IS_GC`): false for ints, strings, `None`. Defaults to true.
     fn is_gc(&self, _node: Self::Node) -> bool {

@@ -112,8 +112,8 @@ pub struct Heap {
     /// Disable the automatic trigger in `new_obj`.
     pub manual: bool,
     /// Reach a header, count and referents with one store lookup
-    /// (`update_gc_header` and `scan_object` overridden, as a fast host
-    /// does) instead of through the trait's default methods.
+    /// (`update_gc_header`, `scan_object` and `scan_and_visit` overridden,
+    /// as a fast host does) instead of through the trait's default methods.
     pub one_lookup: bool,
     /// Drive collections through `Collector::step`, clearing each object
     /// the collector hands back, as a runtime does, instead of through
@@ -509,6 +509,41 @@ impl Graph for Heap {
             }
             Err(_) => f(0, &mut GcHeader::default()),
         }
+    }
+
+    fn scan_and_visit(
+        &mut self,
+        node: Handle,
+        scratch: &mut Vec<Handle>,
+        f: impl FnOnce(usize, &mut GcHeader) -> bool,
+        mut visit: impl FnMut(Handle, &mut GcHeader),
+    ) -> bool {
+        if !self.one_lookup {
+            // What the trait's default does.
+            scratch.clear();
+            let traverse = self.scan_object(node, scratch, f);
+            if traverse {
+                for &r in scratch.iter() {
+                    self.update_gc_header(r, |h| visit(r, h));
+                }
+            }
+            return traverse;
+        }
+        // The referents copied out of the object, no buffer.
+        let (traverse, refs) = match self.store.refcount_and_get_mut(node) {
+            Ok((refcount, o)) => {
+                let traverse = f(refcount, &mut o.hdr);
+                (traverse, if traverse { o.refs.clone() } else { Vec::new() })
+            }
+            Err(_) => return f(0, &mut GcHeader::default()),
+        };
+        for r in refs {
+            match self.store.get_mut(r) {
+                Ok(o) => visit(r, &mut o.hdr),
+                Err(_) => visit(r, &mut GcHeader::default()),
+            }
+        }
+        traverse
     }
 
     fn is_gc(&self, node: Handle) -> bool {
