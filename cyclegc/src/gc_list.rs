@@ -384,6 +384,7 @@ impl<N: Copy + Eq> NodeTable<N> {
         }
     }
 
+    #[inline]
     fn reclaim_dead_run(&mut self, list: ListId, head: u32) {
         let mut cur = head;
         let mut reclaimed = 0;
@@ -397,10 +398,10 @@ impl<N: Copy + Eq> NodeTable<N> {
                 break;
             };
             let (next, flags) = (e.next, e.flags);
+            // A vacant entry's links are never read (`push_tail` sets them
+            // when it is reused).
             e.list = FREE;
             e.flags = 0;
-            e.prev = NIL;
-            e.next = NIL;
             self.free.push(cur);
             self.count_kind(flags, false);
             reclaimed += 1;
