@@ -242,10 +242,7 @@ impl Graph for Heap {
         };
         if traverse {
             for &r in &refs[..usize::from(len)] {
-                match self.store.get_mut(r) {
-                    Ok(node) => visit(r, &mut node.hdr),
-                    Err(_) => visit(r, &mut GcHeader::default()),
-                }
+                self.update_gc_header(r, |h| visit(r, h));
             }
         }
         traverse

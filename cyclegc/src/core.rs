@@ -140,7 +140,7 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
         let targets: HashSet<N> = targets.iter().copied().collect();
         let mut out = Vec::new();
         for g in [GEN0, GEN1, GEN2] {
-            for node in self.table.nodes(g) {
+            for node in self.table.iter(g) {
                 let mut hit = false;
                 graph.traverse(node, |r| hit |= targets.contains(&r));
                 if hit {

@@ -583,13 +583,24 @@ impl<N: Copy + Eq> NodeTable<N> {
     /// The nodes of `list`, in order.
     pub(crate) fn nodes(&self, list: ListId) -> Vec<N> {
         let mut out = Vec::with_capacity(if list > GEN2 { self.len(list) } else { 0 });
-        let mut cur = self.head(list);
-        while let Some(e) = self.entries.get(cur as usize) {
-            if !self.is_dead(cur) {
-                out.push(e.node);
-            }
-            cur = e.next;
-        }
+        out.extend(self.iter(list));
         out
+    }
+
+    /// The nodes of `list`, in order, skipping DEAD entries (which only a
+    /// list `delete_garbage` is working on, or the generation its
+    /// survivors went to, holds).
+    pub(crate) fn iter(&self, list: ListId) -> impl Iterator<Item = N> + '_ {
+        let mut cur = self.head(list);
+        std::iter::from_fn(move || {
+            while let Some(e) = self.entries.get(cur as usize) {
+                let i = cur;
+                cur = e.next;
+                if !self.is_dead(i) {
+                    return Some(e.node);
+                }
+            }
+            None
+        })
     }
 }

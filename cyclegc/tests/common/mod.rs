@@ -538,10 +538,7 @@ impl Graph for Heap {
             Err(_) => return f(0, &mut GcHeader::default()),
         };
         for r in refs {
-            match self.store.get_mut(r) {
-                Ok(o) => visit(r, &mut o.hdr),
-                Err(_) => visit(r, &mut GcHeader::default()),
-            }
+            self.update_gc_header(r, |h| visit(r, h));
         }
         traverse
     }
