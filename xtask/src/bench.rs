@@ -154,7 +154,7 @@ usage: cargo xtask bench [GROUP...] [FLAGS]
 Run the side-by-side benchmarks of the `bench` crate (`cargo bench -p bench
 --bench GROUP` for each GROUP; all groups when none is given), then read
 criterion's results (target/criterion/**/new/estimates.json) and print:
-  - per workload, each implementation's mean time and its ratio to the
+  - per workload, each implementation's median time and its ratio to the
     group's peer (time / peer time: below 1 is faster than the peer);
   - the speed budgets of those groups (xtask/src/bench.rs, BUDGETS):
     workload, ours, peer, required ratio, measured ratio, met / NOT MET.
@@ -298,13 +298,16 @@ fn run_group(root: &Path, group: &str, quick: bool) -> Result<(), String> {
     }
 }
 
-/// One criterion result: `group/workload/impl` and its mean time in ns.
+/// One criterion result: `group/workload/impl` and its median time in ns
+/// (the median, not the mean: one preempted sample on a shared machine
+/// moves the mean of a 10-sample run by more than a budget's margin, and
+/// CPython's figures, measured by its own script, are medians too).
 #[derive(Debug, Clone, PartialEq)]
 struct Measurement {
     group: String,
     workload: String,
     implementation: String,
-    mean_ns: f64,
+    median_ns: f64,
 }
 
 /// Reads every `new/benchmark.json` + `new/estimates.json` pair below `dir`.
@@ -350,7 +353,7 @@ fn read_json(path: &Path) -> Result<Value, String> {
 }
 
 /// Builds a measurement from criterion's `benchmark.json` (`group_id`,
-/// `function_id`, `value_str`) and `estimates.json` (`mean.point_estimate`,
+/// `function_id`, `value_str`) and `estimates.json` (`median.point_estimate`,
 /// in nanoseconds). IDs that are not `group/workload/impl` are skipped.
 fn parse_measurement(benchmark: &Value, estimates: &Value) -> Option<Measurement> {
     let mut parts: Vec<&str> = Vec::new();
@@ -365,12 +368,12 @@ fn parse_measurement(benchmark: &Value, estimates: &Value) -> Option<Measurement
     if workload.is_empty() {
         return None;
     }
-    let mean_ns = estimates.get("mean")?.get("point_estimate")?.as_f64()?;
+    let median_ns = estimates.get("median")?.get("point_estimate")?.as_f64()?;
     Some(Measurement {
         group: group.to_string(),
         workload: workload.join("/"),
         implementation: implementation.to_string(),
-        mean_ns,
+        median_ns,
     })
 }
 
@@ -417,7 +420,7 @@ fn report(results: &[Measurement], opts: &Options) -> (String, bool) {
                     m.workload.as_str(),
                     m.implementation.as_str(),
                 ),
-                m.mean_ns,
+                m.median_ns,
             )
         })
         .collect();
@@ -444,16 +447,16 @@ fn report(results: &[Measurement], opts: &Options) -> (String, bool) {
             let _ = writeln!(
                 out,
                 "  {:<20} {:>12}   vs {peer}",
-                "implementation", "mean time"
+                "implementation", "median time"
             );
             for m in in_group.iter().filter(|m| m.workload == workload) {
                 let ratio =
-                    peer_ns.map_or_else(|| "-".to_string(), |p| format!("{:.2}x", m.mean_ns / p));
+                    peer_ns.map_or_else(|| "-".to_string(), |p| format!("{:.2}x", m.median_ns / p));
                 let _ = writeln!(
                     out,
                     "  {:<20} {:>12}   {ratio}",
                     m.implementation,
-                    format_time(m.mean_ns)
+                    format_time(m.median_ns)
                 );
             }
         }
@@ -466,7 +469,7 @@ fn report(results: &[Measurement], opts: &Options) -> (String, bool) {
     if !budgets.is_empty() {
         let _ = writeln!(
             out,
-            "\nSpeed budgets (ratio = ours / peer mean time, same run)"
+            "\nSpeed budgets (ratio = ours / peer median time, same run)"
         );
         let _ = writeln!(
             out,
@@ -535,9 +538,9 @@ mod tests {
     }
 
     #[test]
-    fn reads_criterion_ids_and_means() {
+    fn reads_criterion_ids_and_medians() {
         let bench = serde_json::json!({"group_id": "alloc/churn", "function_id": "pymalloc", "value_str": null});
-        let est = serde_json::json!({"mean": {"point_estimate": 1500.0}});
+        let est = serde_json::json!({"mean": {"point_estimate": 9000.0}, "median": {"point_estimate": 1500.0}});
         let m = parse_measurement(&bench, &est).unwrap();
         assert_eq!(
             (
@@ -547,7 +550,7 @@ mod tests {
             ),
             ("alloc", "churn", "pymalloc")
         );
-        assert_eq!(m.mean_ns, 1500.0);
+        assert_eq!(m.median_ns, 1500.0);
         let flat = serde_json::json!({"group_id": "lonely", "function_id": null});
         assert!(parse_measurement(&flat, &est).is_none());
         assert!(parse_measurement(&bench, &serde_json::json!({})).is_none());
@@ -555,11 +558,11 @@ mod tests {
 
     #[test]
     fn budgets_are_judged_on_the_ratio() {
-        let m = |workload: &str, implementation: &str, mean_ns: f64| Measurement {
+        let m = |workload: &str, implementation: &str, median_ns: f64| Measurement {
             group: "alloc".into(),
             workload: workload.into(),
             implementation: implementation.into(),
-            mean_ns,
+            median_ns,
         };
         let opts = Options {
             groups: vec!["alloc".into()],
@@ -579,7 +582,7 @@ mod tests {
         assert!(met, "{text}");
         assert!(text.contains("0.50 (2.00x faster)"), "{text}");
         let mut bad = good.clone();
-        bad[0].mean_ns = 80.0; // only 1.25x faster than glibc
+        bad[0].median_ns = 80.0; // only 1.25x faster than glibc
         let (text, met) = report(&bad, &opts);
         assert!(!met);
         assert!(text.contains("NOT MET"), "{text}");
