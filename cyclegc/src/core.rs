@@ -272,9 +272,27 @@ macro_rules! delegate_to_core {
                 match self.step(host)? {
                     $crate::Step::Clear(node) => {
                         host.clear(node, self);
-                        while let Some(node) = self.core.next_clear(host) {
-                            host.clear(node, self);
+                        let size = host.clear_batch();
+                        if size <= 1 {
+                            while let Some(node) = self.core.next_clear(host) {
+                                host.clear(node, self);
+                            }
+                            continue;
                         }
+                        // Batches: `size` clears, then the host settles
+                        // what they released, then the survivors move.
+                        while self.core.begin_batch() {
+                            while let Some(node) = self.core.next_in_batch(host, size) {
+                                host.clear(node, self);
+                            }
+                            host.end_clears(self);
+                            self.core.end_batch();
+                            match self.core.next_clear(host) {
+                                Some(node) => host.clear(node, self),
+                                None => break,
+                            }
+                        }
+                        host.end_clears(self);
                     }
                     step => return Ok(step),
                 }

@@ -9,7 +9,7 @@
 //! full access to itself while the collector is not borrowed.
 
 use crate::core::Core;
-use crate::gc_list::{FINALIZERS, GEN0, GEN1, GEN2, ListId, PERMANENT, SCRATCH, UNREACHABLE};
+use crate::gc_list::{FINALIZERS, GEN0, GEN1, GEN2, ListId, NIL, PERMANENT, SCRATCH, UNREACHABLE};
 use crate::gc_refs::deduce_unreachable;
 use crate::{CallbackInfo, DebugFlags, GcError, Graph, Outcome, Phase, Step};
 use std::collections::VecDeque;
@@ -70,6 +70,12 @@ pub(crate) struct Run<N> {
     /// garbage's; [`Core::sweep_survivors`] then unlinks the dead and
     /// clears the survivors' headers in one sequential walk.
     survivors: Vec<u32>,
+    /// A batch of clears in progress ([`Host::clear_batch`](crate::Host::clear_batch)
+    /// above 1): the entries cleared so far, in order, whose survival is
+    /// settled by [`Core::end_batch`].
+    batch: Vec<(u32, N)>,
+    /// Where the batch's walk of the list resumes.
+    cursor: u32,
 }
 
 /// What [`Core::advance`] needs from its caller.
@@ -104,6 +110,8 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
             garbage: Vec::new(),
             detected: None,
             survivors: Vec::new(),
+            batch: Vec::new(),
+            cursor: NIL,
         });
         Ok(true)
     }
@@ -343,6 +351,80 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
         }
         let (old, list) = (run.old, run.final_list);
         self.delete_next(graph, last, old, list)
+    }
+
+    /// Turns the object [`Core::next_clear`] (or a [`Step::Clear`]) just
+    /// handed out, and the host cleared, into the first of a batch of
+    /// clears: its survival is settled at [`Core::end_batch`] rather than
+    /// before the next clear. `false` (nothing changed) outside the
+    /// conditions of `next_clear`'s fast path.
+    pub(crate) fn begin_batch(&mut self) -> bool {
+        let Some(run) = self.run.as_mut() else {
+            return false;
+        };
+        let Stage::Delete(Some((i, node))) = run.stage else {
+            return false;
+        };
+        if !run.outbox.is_empty() || self.debug.contains(DebugFlags::SAVEALL) {
+            return false;
+        }
+        run.batch.clear();
+        run.batch.push((i, node));
+        run.cursor = self.table.next(i);
+        run.stage = Stage::Delete(None);
+        true
+    }
+
+    /// The next object of the batch to clear: the next live entry of the
+    /// list after the last one cleared, walking past the entries that died
+    /// meanwhile (DEAD ones stay linked until they reach the head, so the
+    /// walk is sound) and those whose count is zero (the host frees them
+    /// at `end_clears`, dropping their references then: CPython would have
+    /// freed them already, without a `tp_clear`). `None` once the batch
+    /// holds `size` objects, at the end of the list, or if the walk finds
+    /// itself outside the list.
+    pub(crate) fn next_in_batch<G: Graph<Node = N>>(
+        &mut self,
+        graph: &G,
+        size: usize,
+    ) -> Option<N> {
+        let run = self.run.as_mut()?;
+        if run.batch.len() >= size {
+            return None;
+        }
+        let t = &self.table;
+        let mut cur = run.cursor;
+        loop {
+            let e = t.entry(cur)?;
+            if t.list_of(cur) != run.final_list {
+                return None;
+            }
+            let next = e.next_index();
+            if t.is_live(cur) && graph.refcount(e.node) != 0 {
+                let node = e.node;
+                run.batch.push((cur, node));
+                run.cursor = next;
+                return Some(node);
+            }
+            cur = next;
+        }
+    }
+
+    /// The end of a batch of clears (after [`Host::end_clears`](crate::Host::end_clears)):
+    /// the batch's objects still alive move to `old` in the order they
+    /// were cleared, as CPython moves each right after its `tp_clear`.
+    pub(crate) fn end_batch(&mut self) {
+        let Some(run) = self.run.as_mut() else {
+            return;
+        };
+        let (old, list) = (run.old, run.final_list);
+        let t = &mut self.table;
+        for (i, node) in run.batch.drain(..) {
+            if t.is_live(i) && t.node(i) == Some(node) && t.list_of(i) == list {
+                t.move_to(i, old);
+                run.survivors.push(i);
+            }
+        }
     }
 
     /// One iteration of `delete_garbage`: deals with the object handled

@@ -3,7 +3,9 @@
 //! generation, where they usually die a few clears later. Whether they die
 //! in the same pass or stay alive, the collection must end with every dead
 //! one untracked and every live one tracked in `old` with a clean header
-//! (the next collection's gc_refs depend on it).
+//! (the next collection's gc_refs depend on it). Each test runs with the
+//! host clearing one object at a time (CPython) and in batches
+//! (`Host::clear_batch`), whose survivors are settled at the batch's end.
 
 mod common;
 use common::{Del, Heap, Impl, collect, has};
@@ -31,10 +33,12 @@ fn survivor_shape(heap: &mut Heap, gc: &mut dyn Collector<Heap>) -> [Handle; 3] 
 #[rstest]
 fn a_survivor_of_its_clear_dies_later_in_the_same_pass(
     #[values(Impl::Generational, Impl::TrialDeletion)] imp: Impl,
+    #[values(1, 2, 64)] clear_batch: usize,
 ) {
     let mut gc = imp.build();
     let gc = gc.as_mut();
     let mut heap = Heap::new();
+    heap.clear_batch = clear_batch;
     let nodes = survivor_shape(&mut heap, gc);
     let kept = heap.obj(gc, "kept");
     assert!(has(gc, CYCLE_COLLECTION));
@@ -51,10 +55,12 @@ fn a_survivor_of_its_clear_dies_later_in_the_same_pass(
 #[rstest]
 fn survivors_that_stay_alive_are_tracked_with_clean_headers(
     #[values(Impl::Generational, Impl::TrialDeletion)] imp: Impl,
+    #[values(1, 2, 64)] clear_batch: usize,
 ) {
     let mut gc = imp.build();
     let gc = gc.as_mut();
     let mut heap = Heap::new();
+    heap.clear_batch = clear_batch;
     // DEBUG_SAVEALL keeps every garbage object alive through its "clear":
     // each one is a survivor, alive at the end.
     gc.set_debug(DebugFlags::SAVEALL);
@@ -80,10 +86,12 @@ fn survivors_that_stay_alive_are_tracked_with_clean_headers(
 #[rstest]
 fn a_young_collection_promotes_what_stays_alive(
     #[values(Impl::Generational, Impl::TrialDeletion)] imp: Impl,
+    #[values(1, 2, 64)] clear_batch: usize,
 ) {
     let mut gc = imp.build();
     let gc = gc.as_mut();
     let mut heap = Heap::new();
+    heap.clear_batch = clear_batch;
     // A finalizer that resurrects: the object is moved to `old` by the
     // resurrection check, not by delete_garbage; its cycle partner is
     // reachable from it, so both survive, and a later collection (the
@@ -103,4 +111,70 @@ fn a_young_collection_promotes_what_stays_alive(
     }
     assert_eq!(collect(&mut heap, gc, 2), 2);
     assert!(gc.get_objects(None).expect("objects").is_empty());
+}
+
+/// In batches, the collector clears up to `clear_batch` objects, then the
+/// host frees what they released (`end_clears`), then the next batch
+/// starts. An object whose count the batch brought to zero is not cleared:
+/// the host frees it, as CPython would have without a `tp_clear`.
+#[rstest]
+fn batches_clear_in_list_order_and_skip_what_they_released(
+    #[values(Impl::Generational, Impl::TrialDeletion)] imp: Impl,
+) {
+    let mut gc = imp.build();
+    let gc = gc.as_mut();
+    let mut heap = Heap::new();
+    heap.clear_batch = 2;
+    // Five 2-cycles a_i <-> b_i, tracked in the order a0 b0 a1 b1 ...:
+    // clearing a_i brings b_i to zero.
+    let mut all = vec![];
+    for i in 0..5 {
+        let a = heap.obj(gc, &format!("a{i}"));
+        let b = heap.obj(gc, &format!("b{i}"));
+        heap.add_ref(gc, a, b);
+        heap.add_ref(gc, b, a);
+        all.extend([a, b]);
+    }
+    for &h in &all {
+        heap.decref(gc, h);
+    }
+    assert_eq!(collect(&mut heap, gc, 2), 10);
+    assert_eq!(
+        heap.clears,
+        [
+            "clear a0",
+            "clear a1",
+            "end_clears",
+            "clear a2",
+            "clear a3",
+            "end_clears",
+            "clear a4",
+            "end_clears",
+            "end_clears",
+        ]
+    );
+    assert!(all.iter().all(|&h| !heap.alive(h)));
+    assert!(gc.get_objects(None).expect("objects").is_empty());
+    assert_eq!(collect(&mut heap, gc, 2), 0, "nothing left behind");
+}
+
+/// A host driving `Collector::step` clears one object at a time whatever
+/// its `clear_batch`: batches belong to `step_clearing`.
+#[rstest]
+fn step_by_step_hosts_are_never_batched(
+    #[values(Impl::Generational, Impl::TrialDeletion)] imp: Impl,
+) {
+    let mut gc = imp.build();
+    let gc = gc.as_mut();
+    let mut heap = Heap::new();
+    heap.clear_batch = 8;
+    heap.step_by_step = true;
+    let nodes = survivor_shape(&mut heap, gc);
+    assert_eq!(collect(&mut heap, gc, 2), 3);
+    assert!(
+        heap.clears.iter().all(|c| c != "end_clears"),
+        "{:?}",
+        heap.clears
+    );
+    assert!(nodes.iter().all(|&h| !heap.alive(h)));
 }

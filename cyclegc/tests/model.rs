@@ -51,13 +51,15 @@ fn reachable(heap: &Heap, roots: &[Handle]) -> HashSet<Handle> {
 
 /// `one_lookup`: the host overrides the collector's one-lookup methods
 /// (see `Heap::one_lookup`); `step_by_step`: collections are driven
-/// through `Collector::step` (see `Heap::step_by_step`). The oracle must
-/// not see a difference.
+/// through `Collector::step` (see `Heap::step_by_step`); `batched`: the
+/// host clears in batches of three (see `Heap::clear_batch`). The oracle
+/// must not see a difference.
 fn check(
     imp: Impl,
     ops: Vec<Op>,
     one_lookup: bool,
     step_by_step: bool,
+    batched: bool,
 ) -> Result<(), TestCaseError> {
     let mut gc = imp.build();
     let gc = gc.as_mut();
@@ -65,6 +67,7 @@ fn check(
     let mut heap = Heap::new();
     heap.one_lookup = one_lookup;
     heap.step_by_step = step_by_step;
+    heap.clear_batch = if batched { 3 } else { 1 };
     let mut roots: Vec<Handle> = vec![];
     let mut edges: HashMap<Handle, Vec<Handle>> = HashMap::new();
     let mut n = 0;
@@ -181,8 +184,9 @@ proptest! {
         ops in prop::collection::vec(op(), 1..60),
         one_lookup: bool,
         step_by_step: bool,
+        batched: bool,
     ) {
-        check(Impl::Generational, ops, one_lookup, step_by_step)?;
+        check(Impl::Generational, ops, one_lookup, step_by_step, batched)?;
     }
 
     #[test]
@@ -190,8 +194,9 @@ proptest! {
         ops in prop::collection::vec(op(), 1..60),
         one_lookup: bool,
         step_by_step: bool,
+        batched: bool,
     ) {
-        check(Impl::TrialDeletion, ops, one_lookup, step_by_step)?;
+        check(Impl::TrialDeletion, ops, one_lookup, step_by_step, batched)?;
     }
 
     #[test]
@@ -199,7 +204,8 @@ proptest! {
         ops in prop::collection::vec(op(), 1..60),
         one_lookup: bool,
         step_by_step: bool,
+        batched: bool,
     ) {
-        check(Impl::Off, ops, one_lookup, step_by_step)?;
+        check(Impl::Off, ops, one_lookup, step_by_step, batched)?;
     }
 }

@@ -119,6 +119,16 @@ pub struct Heap {
     /// the collector hands back, as a runtime does, instead of through
     /// `cyclegc::collect` (`Collector::step_clearing`).
     pub step_by_step: bool,
+    /// `Host::clear_batch` (1: CPython's one clear at a time). Above 1,
+    /// `clear` leaves whatever it releases in the zero queue, and
+    /// `end_clears` frees it (finalizers included), as a host that clears
+    /// in batches does.
+    pub clear_batch: usize,
+    /// The zero-queue mark of the batch in progress.
+    batch_mark: Option<refcount::ZeroMark>,
+    /// Every `Host::clear` and `Host::end_clears` call, in order:
+    /// `clear NAME`, `end_clears`.
+    pub clears: Vec<String>,
 }
 
 impl Default for Heap {
@@ -142,6 +152,9 @@ impl Heap {
             manual: true,
             one_lookup: false,
             step_by_step: false,
+            clear_batch: 1,
+            batch_mark: None,
+            clears: vec![],
         }
     }
 
@@ -580,9 +593,37 @@ impl Host for Heap {
     }
 
     fn clear(&mut self, node: Handle, gc: &mut dyn Collector<Self>) {
+        self.clears.push(format!("clear {}", self.name(node)));
+        // Batches exist only under `step_clearing` (`cyclegc::collect`); a
+        // host driving `Collector::step` gets one clear at a time.
+        if self.clear_batch > 1 && !self.step_by_step {
+            // Nothing is freed before `end_clears`: no reference held.
+            self.batch_mark.get_or_insert(self.store.zero_mark());
+            let refs = match self.store.get_mut(node) {
+                Ok(o) => std::mem::take(&mut o.refs),
+                Err(_) => return,
+            };
+            for r in refs {
+                if let Ok(Decref::Alive(_)) = self.store.decref(r) {
+                    gc.note_decref(self, r);
+                }
+            }
+            return;
+        }
         self.incref(node);
         self.drop_refs(gc, node);
         self.decref(gc, node);
+    }
+
+    fn clear_batch(&self) -> usize {
+        self.clear_batch
+    }
+
+    fn end_clears(&mut self, gc: &mut dyn Collector<Self>) {
+        self.clears.push("end_clears".into());
+        if let Some(mark) = self.batch_mark.take() {
+            self.drain(gc, mark);
+        }
     }
 
     fn handle_weakrefs(&mut self, garbage: &[Handle], gc: &mut dyn Collector<Self>) -> usize {
