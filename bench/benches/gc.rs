@@ -146,7 +146,9 @@ impl Heap {
             gc.note_decref(self, h);
         }
         while let Some(dead) = self.store.pop_zero() {
-            gc.untrack(self, dead);
+            if let Ok(node) = self.store.get_mut(dead) {
+                gc.untrack_header(dead, &mut node.hdr);
+            }
             gc.note_deallocation();
             let _ = self.store.free_and_drop(dead);
             self.forward_decrements(gc);
@@ -169,21 +171,6 @@ impl Heap {
         self.scratch = decremented;
     }
 
-    /// Reads the count of each referent of `objects`: the loads are
-    /// independent, so their cache misses overlap, and the decrements
-    /// that follow find the counts in cache.
-    fn touch_referents(&self, objects: &[Handle]) {
-        let mut sum = 0usize;
-        for &d in objects {
-            if let Ok(node) = self.store.get(d) {
-                for &r in node.refs() {
-                    sum = sum.wrapping_add(self.store.refcount(r).unwrap_or(0));
-                }
-            }
-        }
-        std::hint::black_box(sum);
-    }
-
     /// Frees the zero queue wave by wave: untrack a wave, load its
     /// referents' counts, free it (which queues the next wave).
     #[inline(never)]
@@ -199,11 +186,21 @@ impl Heap {
             if wave.is_empty() {
                 break;
             }
+            // One lookup per object: untrack through the header in hand,
+            // and load the referents' counts (independent loads, so their
+            // cache misses overlap; the decrements in `free` then hit).
+            let mut sum = 0usize;
             for &d in &wave {
-                gc.untrack(self, d);
+                if let Ok(node) = self.store.get_mut(d) {
+                    gc.untrack_header(d, &mut node.hdr);
+                    let (refs, len) = (node.refs, usize::from(node.len));
+                    for &r in &refs[..len] {
+                        sum = sum.wrapping_add(self.store.refcount(r).unwrap_or(0));
+                    }
+                }
                 gc.note_deallocation();
             }
-            self.touch_referents(&wave);
+            std::hint::black_box(sum);
             for &d in &wave {
                 // `free`, not `free_and_drop`: a second call site of the
                 // latter changes how `Heap::decref`'s copy is inlined.

@@ -1,6 +1,6 @@
 //! The collector trait and the values it exchanges with its host.
 
-use crate::{GcError, Graph};
+use crate::{GcError, GcHeader, Graph};
 
 /// CPython's number of generations.
 pub const NUM_GENERATIONS: usize = 3;
@@ -163,6 +163,13 @@ pub trait Collector<G: Graph> {
     /// Stops tracking `node` (`_PyObject_GC_UNTRACK`); call it before an
     /// object is freed. Untracking an untracked or stale node does nothing.
     fn untrack(&mut self, graph: &mut G, node: G::Node);
+
+    /// [`Collector::untrack`] for a host that holds the object's header
+    /// already (freeing the object in place): the same effect, without
+    /// looking the object up again through the graph. `header` must be the
+    /// one stored in `node`; a header that is not `node`'s current one
+    /// (an untracked, stale or foreign header) is left alone.
+    fn untrack_header(&mut self, node: G::Node, header: &mut GcHeader);
 
     /// Whether `node` is tracked (`gc.is_tracked`).
     fn is_tracked(&self, graph: &G, node: G::Node) -> bool;

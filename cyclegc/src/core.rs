@@ -4,7 +4,7 @@
 
 use crate::gc_list::{GEN0, GEN1, GEN2, ListId, NodeTable, PERMANENT};
 use crate::{
-    Callback, CallbackId, CallbackInfo, DebugFlags, GcError, GenerationStats, Graph,
+    Callback, CallbackId, CallbackInfo, DebugFlags, GcError, GcHeader, GenerationStats, Graph,
     NUM_GENERATIONS, Phase,
 };
 use hashbrown::HashSet;
@@ -70,6 +70,10 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
 
     pub(crate) fn untrack<G: Graph<Node = N>>(&mut self, graph: &mut G, node: N) -> Option<u32> {
         self.table.remove(graph, node)
+    }
+
+    pub(crate) fn untrack_header(&mut self, node: N, header: &mut GcHeader) -> Option<u32> {
+        self.table.remove_header(node, header)
     }
 
     pub(crate) fn is_tracked<G: Graph<Node = N>>(&self, graph: &G, node: N) -> bool {

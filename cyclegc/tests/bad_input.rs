@@ -223,3 +223,41 @@ fn calls_out_of_order(#[values(Impl::Generational, Impl::TrialDeletion, Impl::Of
     gc.track(&mut heap, l).expect("twice");
     assert_eq!(gc.get_objects(None).expect("all"), [l]);
 }
+
+/// `untrack_header` given a header that is not the object's: another
+/// object's, a default (untracked) one, or one whose entry has been
+/// vacated and reused. Nothing is untracked but what the header and the
+/// node both name; the object's own header then untracks it.
+#[rstest]
+fn untrack_header_with_a_wrong_header(
+    #[values(Impl::Generational, Impl::TrialDeletion, Impl::Off)] imp: Impl,
+) {
+    let (mut gc, mut heap) = setup(imp);
+    let gc = gc.as_mut();
+    let a = heap.obj(gc, "a");
+    let b = heap.obj(gc, "b");
+    let header = |heap: &Heap, h| heap.store.get(h).map(|o| o.hdr).expect("live");
+    // b's header offered for a: the entry it names is b's, not a's.
+    let mut b_hdr = header(&heap, b);
+    gc.untrack_header(a, &mut b_hdr);
+    assert!(gc.is_tracked(&heap, a) && gc.is_tracked(&heap, b));
+    assert_eq!(b_hdr, header(&heap, b), "a refused header is left alone");
+    // An untracked header: nothing to do.
+    let mut blank = cyclegc::GcHeader::default();
+    gc.untrack_header(a, &mut blank);
+    assert_eq!(gc.get_objects(None).expect("all"), [a, b]);
+    // a's stale copy after a is untracked and its entry reused by c.
+    let mut old_a = header(&heap, a);
+    gc.untrack(&mut heap, a);
+    let c = heap.obj(gc, "c");
+    gc.untrack_header(a, &mut old_a);
+    assert!(gc.is_tracked(&heap, c), "c keeps the reused entry");
+    // The object's own header untracks it, and clears its slot.
+    let mut c_hdr = header(&heap, c);
+    gc.untrack_header(c, &mut c_hdr);
+    if let Ok(o) = heap.store.get_mut(c) {
+        o.hdr = c_hdr;
+    }
+    assert!(!gc.is_tracked(&heap, c));
+    assert_eq!(gc.get_objects(None).expect("all"), [b]);
+}

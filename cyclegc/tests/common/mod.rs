@@ -113,7 +113,8 @@ pub struct Heap {
     pub manual: bool,
     /// Reach a header, count and referents with one store lookup
     /// (`update_gc_header`, `scan_object` and `scan_and_visit` overridden,
-    /// as a fast host does) instead of through the trait's default methods.
+    /// as a fast host does) instead of through the trait's default methods;
+    /// untrack freed objects through `Collector::untrack_header`.
     pub one_lookup: bool,
     /// Drive collections through `Collector::step`, clearing each object
     /// the collector hands back, as a runtime does, instead of through
@@ -350,7 +351,14 @@ impl Heap {
                 self.log.push(format!("tp_del {}", self.name(h)));
             }
             self.clear_weakrefs_refcount_path(gc, h);
-            gc.untrack(self, h);
+            if self.one_lookup {
+                // A fast host untracks through the header it holds.
+                if let Ok(o) = self.store.get_mut(h) {
+                    gc.untrack_header(h, &mut o.hdr);
+                }
+            } else {
+                gc.untrack(self, h);
+            }
             gc.note_deallocation();
             if let Ok(o) = self.store.free(h) {
                 // A weakref object leaves its referent's list.
