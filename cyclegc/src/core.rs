@@ -283,20 +283,23 @@ macro_rules! delegate_to_core {
                             }
                             continue;
                         }
-                        // Batches: `size` clears, then the host settles
-                        // what they released, then the survivors move.
-                        while self.core.begin_batch() {
-                            while let Some(node) = self.core.next_in_batch(host, size) {
+                        // Batches: every `size` clears the host frees what
+                        // they released; survival is settled at the end.
+                        if self.core.begin_batches() {
+                            let mut cleared = 1;
+                            while let Some(node) = self.core.next_batched(host) {
                                 host.clear(node, self);
+                                cleared += 1;
+                                if cleared >= size {
+                                    host.end_clears(self);
+                                    cleared = 0;
+                                }
                             }
                             host.end_clears(self);
-                            self.core.end_batch();
-                            match self.core.next_clear(host) {
-                                Some(node) => host.clear(node, self),
-                                None => break,
-                            }
+                            self.core.end_batches(host);
+                        } else {
+                            host.end_clears(self);
                         }
-                        host.end_clears(self);
                     }
                     step => return Ok(step),
                 }

@@ -70,11 +70,8 @@ pub(crate) struct Run<N> {
     /// garbage's; [`Core::sweep_survivors`] then unlinks the dead and
     /// clears the survivors' headers in one sequential walk.
     survivors: Vec<u32>,
-    /// A batch of clears in progress ([`Host::clear_batch`](crate::Host::clear_batch)
-    /// above 1): the entries cleared so far, in order, whose survival is
-    /// settled by [`Core::end_batch`].
-    batch: Vec<(u32, N)>,
-    /// Where the batch's walk of the list resumes.
+    /// Where the walk of `delete_garbage` in batches
+    /// ([`Host::clear_batch`](crate::Host::clear_batch) above 1) resumes.
     cursor: u32,
 }
 
@@ -110,7 +107,6 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
             garbage: Vec::new(),
             detected: None,
             survivors: Vec::new(),
-            batch: Vec::new(),
             cursor: NIL,
         });
         Ok(true)
@@ -353,78 +349,71 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
         self.delete_next(graph, last, old, list)
     }
 
-    /// Turns the object [`Core::next_clear`] (or a [`Step::Clear`]) just
-    /// handed out, and the host cleared, into the first of a batch of
-    /// clears: its survival is settled at [`Core::end_batch`] rather than
-    /// before the next clear. `false` (nothing changed) outside the
-    /// conditions of `next_clear`'s fast path.
-    pub(crate) fn begin_batch(&mut self) -> bool {
+    /// Switches `delete_garbage` to batches ([`Host::clear_batch`](crate::Host::clear_batch)
+    /// above 1) after the host cleared the object [`Core::next_clear`] (or
+    /// a [`Step::Clear`]) handed out: from there one walk of the list hands
+    /// out every object to clear ([`Core::next_batched`]), and whether each
+    /// survived is settled once, at [`Core::end_batches`]. `false` (nothing
+    /// changed) outside the conditions of `next_clear`'s fast path.
+    pub(crate) fn begin_batches(&mut self) -> bool {
         let Some(run) = self.run.as_mut() else {
             return false;
         };
-        let Stage::Delete(Some((i, node))) = run.stage else {
+        let Stage::Delete(Some((i, _))) = run.stage else {
             return false;
         };
         if !run.outbox.is_empty() || self.debug.contains(DebugFlags::SAVEALL) {
             return false;
         }
-        run.batch.clear();
-        run.batch.push((i, node));
         run.cursor = self.table.next(i);
         run.stage = Stage::Delete(None);
         true
     }
 
-    /// The next object of the batch to clear: the next live entry of the
-    /// list after the last one cleared, walking past the entries that died
-    /// meanwhile (DEAD ones stay linked until they reach the head, so the
-    /// walk is sound) and those whose count is zero (the host frees them
-    /// at `end_clears`, dropping their references then: CPython would have
-    /// freed them already, without a `tp_clear`). `None` once the batch
-    /// holds `size` objects, at the end of the list, or if the walk finds
+    /// The next object to clear in batches: the next live entry of the
+    /// list, walking past the entries that died meanwhile (DEAD ones stay
+    /// linked in the lazy list, so the walk is sound) and those whose
+    /// count is zero (the host frees them at `end_clears`, dropping their
+    /// references then: CPython would have freed them without a
+    /// `tp_clear`). `None` at the end of the list, or if the walk finds
     /// itself outside the list.
-    pub(crate) fn next_in_batch<G: Graph<Node = N>>(
-        &mut self,
-        graph: &G,
-        size: usize,
-    ) -> Option<N> {
+    pub(crate) fn next_batched<G: Graph<Node = N>>(&mut self, graph: &G) -> Option<N> {
         let run = self.run.as_mut()?;
-        if run.batch.len() >= size {
-            return None;
-        }
         let t = &self.table;
         let mut cur = run.cursor;
         loop {
             let e = t.entry(cur)?;
             if t.list_of(cur) != run.final_list {
+                run.cursor = NIL;
                 return None;
             }
             let next = e.next_index();
             if t.is_live(cur) && graph.refcount(e.node) != 0 {
-                let node = e.node;
-                run.batch.push((cur, node));
                 run.cursor = next;
-                return Some(node);
+                return Some(e.node);
             }
             cur = next;
         }
     }
 
-    /// The end of a batch of clears (after [`Host::end_clears`](crate::Host::end_clears)):
-    /// the batch's objects still alive move to `old` in the order they
-    /// were cleared, as CPython moves each right after its `tp_clear`.
-    pub(crate) fn end_batch(&mut self) {
-        let Some(run) = self.run.as_mut() else {
+    /// The end of `delete_garbage` in batches (after the last
+    /// [`Host::end_clears`](crate::Host::end_clears)): one walk of the list
+    /// frees the entries of the dead and moves the objects still alive to
+    /// `old`, in list order, which is the order they were cleared in (CPython
+    /// moves each right after its `tp_clear`: the same end state), their
+    /// headers' collection part cleared.
+    pub(crate) fn end_batches<G: Graph<Node = N>>(&mut self, graph: &mut G) {
+        let Some(run) = self.run.as_ref() else {
             return;
         };
         let (old, list) = (run.old, run.final_list);
-        let t = &mut self.table;
-        for (i, node) in run.batch.drain(..) {
-            if t.is_live(i) && t.node(i) == Some(node) && t.list_of(i) == list {
-                t.move_to(i, old);
-                run.survivors.push(i);
-            }
-        }
+        self.table.dissolve_lazy(list, old, |i, node| {
+            graph.update_gc_header(node, |h| {
+                if h.slot() == Some(i) {
+                    h.stop_collecting();
+                }
+            });
+        });
     }
 
     /// One iteration of `delete_garbage`: deals with the object handled

@@ -446,6 +446,42 @@ impl<N: Copy + Eq> NodeTable<N> {
         }
     }
 
+    /// Empties the lazy list `list` in one walk: DEAD entries are vacated
+    /// (no unlinking: the whole list goes), the others are appended to
+    /// `old` in order and reported to `on_live`.
+    pub(crate) fn dissolve_lazy(
+        &mut self,
+        list: ListId,
+        old: ListId,
+        mut on_live: impl FnMut(u32, N),
+    ) {
+        let mut cur = self.head(list);
+        if let Some(l) = self.lists.get_mut(list as usize) {
+            *l = EMPTY;
+        }
+        if let Some(n) = self.lens.get_mut(label(list) as usize) {
+            *n = 0;
+        }
+        while let Some(e) = self.entries.get(cur as usize) {
+            let (next, node, flags) = (e.next, e.node, e.flags);
+            if self.is_dead(cur) {
+                if let Some(word) = self.dead.get_mut(cur as usize / 64) {
+                    *word &= !(1 << (cur % 64));
+                }
+                if let Some(e) = self.entries.get_mut(cur as usize) {
+                    e.list = FREE;
+                    e.flags = 0;
+                }
+                self.free.push(cur);
+                self.count_kind(flags, false);
+            } else {
+                self.push_tail(old, cur);
+                on_live(cur, node);
+            }
+            cur = next;
+        }
+    }
+
     /// Whether entry `i` is tracked (not vacant, not DEAD).
     #[inline]
     pub(crate) fn is_live(&self, i: u32) -> bool {

@@ -335,24 +335,25 @@ pub trait Host: Graph + Sized {
     /// `collector`.
     fn clear(&mut self, node: Self::Node, collector: &mut dyn crate::Collector<Self>);
 
-    /// How many objects `delete_garbage` may clear (through
+    /// How many objects `delete_garbage` clears (through
     /// [`Collector::step_clearing`](crate::Collector::step_clearing), i.e.
     /// [`collect`](crate::collect); a host driving
     /// [`Collector::step`](crate::Collector::step) gets one [`Step::Clear`](crate::Step::Clear)
-    /// at a time) before it calls [`Host::end_clears`] and looks at which
-    /// of them survived. Defaults to 1: CPython's order, each object's
-    /// survival settled right after its `tp_clear`, which is what a host
-    /// that runs interpreter code in `clear` needs.
+    /// at a time) between two calls of [`Host::end_clears`]. Defaults to 1:
+    /// CPython's order, each object's survival settled right after its
+    /// `tp_clear`, which is what a host that runs interpreter code in
+    /// `clear` needs.
     ///
     /// Above 1, `clear` may leave the deallocations it causes (and even
     /// its decrements) to `end_clears`: a host without finalizers then
     /// frees a whole batch's releases together, with their cache misses
     /// overlapped (in a heap larger than the cache each decrement is a
     /// miss, and one free at a time they are paid one after another). The
-    /// batch walks the list past the objects that died meanwhile and past
-    /// those whose count is zero (waiting for `end_clears`: CPython would
-    /// have freed them without a `tp_clear`). The end state is CPython's:
-    /// the same objects freed, the same survivors moved to the older
+    /// collector then walks the garbage once, past the objects that died
+    /// meanwhile and past those whose count is zero (waiting for
+    /// `end_clears`: CPython would have freed them without a `tp_clear`),
+    /// and settles survival at the end. The end state is CPython's: the
+    /// same objects freed, the same survivors moved to the older
     /// generation in the same order; only code running inside `clear`
     /// could see the difference.
     fn clear_batch(&self) -> usize {

@@ -130,6 +130,9 @@ pub struct Heap {
     /// Every `Host::clear` and `Host::end_clears` call, in order:
     /// `clear NAME`, `end_clears`.
     pub clears: Vec<String>,
+    /// Objects whose type has no `tp_clear` (CPython's tuples): `clear`
+    /// leaves their references in place.
+    pub no_tp_clear: Vec<Handle>,
 }
 
 impl Default for Heap {
@@ -156,6 +159,7 @@ impl Heap {
             clear_batch: 1,
             batch_mark: None,
             clears: vec![],
+            no_tp_clear: vec![],
         }
     }
 
@@ -602,6 +606,9 @@ impl Host for Heap {
 
     fn clear(&mut self, node: Handle, gc: &mut dyn Collector<Self>) {
         self.clears.push(format!("clear {}", self.name(node)));
+        if self.no_tp_clear.contains(&node) {
+            return;
+        }
         // Batches exist only under `step_clearing` (`cyclegc::collect`); a
         // host driving `Collector::step` gets one clear at a time.
         if self.clear_batch > 1 && !self.step_by_step {
