@@ -38,11 +38,11 @@
 //!
 //! ## Costs
 //!
-//! - Memory: per slot, `size_of::<T>()` plus a `usize` count word (whose
+//! - Memory: per slot, `size_of::<T>()` plus a 4-byte count word (whose
 //!   top bit is the zero-queue flag, so counts stop at [`MAX_REFCOUNT`],
-//!   2^63 - 2 on 64-bit targets) and slotmap's 4-byte version, rounded up
-//!   to `T`'s alignment (16 bytes of overhead for an 8-aligned `T`). Freed slots are reused; the slot array
-//!   never shrinks. The zero queue holds one 8-byte handle per pending
+//!   2^31 - 2) and slotmap's 4-byte version, rounded up to `T`'s alignment:
+//!   8 bytes of overhead. Freed slots are reused; the slot array never
+//!   shrinks. The zero queue holds one 8-byte handle per pending
 //!   object.
 //! - Time: `insert`, `get`, `incref`, `decref`, `pop_zero` are O(1) (a
 //!   slotmap index plus a version compare); `free` is O(number of

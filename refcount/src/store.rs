@@ -6,33 +6,38 @@ use slotmap::SlotMap;
 /// The count reported for an immortal object by [`Store::refcount`].
 pub const IMMORTAL_REFCOUNT: usize = usize::MAX;
 
-/// The largest count a mortal object can reach (2^63 - 2 on a 64-bit
-/// target: the top bit of the count word is the zero-queue flag).
-pub const MAX_REFCOUNT: usize = COUNT_MASK - 1;
+/// The largest count a mortal object can reach: 2^31 - 2 (the count word
+/// is 32 bits, its top bit the zero-queue flag). More references than that
+/// to one object would take 16 GiB of handles; [`Store::incref`] refuses
+/// them with [`RefcountError::Overflow`]. (CPython 3.12 keeps its count in
+/// 32 bits too, PEP 683.)
+pub const MAX_REFCOUNT: usize = COUNT_MASK as usize - 1;
 
 /// The count word's top bit: the handle sits in the zero queue (avoids
 /// double entries). Kept in the count word rather than a field of its own
-/// so that a slot is 8 bytes smaller (one cache line holds more of the
-/// heap a collection walks).
-const QUEUED: usize = !(usize::MAX >> 1);
+/// so that a slot is smaller (one cache line holds more of the heap a
+/// collection walks).
+const QUEUED: u32 = 1 << 31;
 /// The count word's count bits; all ones marks an immortal object.
-const COUNT_MASK: usize = usize::MAX >> 1;
+const COUNT_MASK: u32 = QUEUED - 1;
 
-/// One slot: the count word (count and "waiting in the zero queue" flag)
-/// and the value. In this order (`repr(C)`): the value's last bytes then
-/// sit next to the slot map's version, so that a host keeping its
-/// collector header last in the value has a referent's header and the
-/// handle check in one cache line more often.
+/// One slot: the value, then the count word (count and "waiting in the
+/// zero queue" flag). In this order (`repr(C)`), the count word sits
+/// between the value's last bytes and the slot map's 4-byte version: for a
+/// 4-aligned value the slot grows by 8 bytes, for an 8-aligned one by 8
+/// too (the word fills the version's padding); and a host that keeps its
+/// collector header last in the value has a referent's header, its count
+/// and the handle check in one cache line more often.
 #[derive(Debug)]
 #[repr(C)]
 struct Slot<T> {
-    word: usize,
     value: T,
+    word: u32,
 }
 
 impl<T> Slot<T> {
     fn new(refcnt: usize, value: T) -> Self {
-        let mut slot = Slot { word: 0, value };
+        let mut slot = Slot { value, word: 0 };
         slot.set_refcnt(refcnt);
         slot
     }
@@ -42,7 +47,7 @@ impl<T> Slot<T> {
     fn refcnt(&self) -> usize {
         match self.word & COUNT_MASK {
             COUNT_MASK => IMMORTAL_REFCOUNT,
-            n => n,
+            n => n as usize,
         }
     }
 
@@ -52,7 +57,8 @@ impl<T> Slot<T> {
         let n = if refcnt == IMMORTAL_REFCOUNT {
             COUNT_MASK
         } else {
-            refcnt.min(MAX_REFCOUNT)
+            // Below 2^31 after the `min`: the conversion cannot fail.
+            u32::try_from(refcnt.min(MAX_REFCOUNT)).unwrap_or(COUNT_MASK - 1)
         };
         self.word = (self.word & QUEUED) | n;
     }
@@ -463,5 +469,20 @@ fn decref_in<T, H: Hooks>(
             hooks.on_decref_nonzero(handle, n - 1);
             Ok(Decref::Alive(n - 1))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Slot;
+    use std::mem::size_of;
+
+    /// The count word adds 4 bytes to the value, and for an 8-aligned
+    /// value fills what would otherwise be the padding after slotmap's
+    /// 4-byte version: 8 bytes of overhead per object either way.
+    #[test]
+    fn the_count_word_costs_four_bytes() {
+        assert_eq!(size_of::<Slot<[u32; 10]>>(), 44);
+        assert_eq!(size_of::<Slot<[u64; 5]>>(), 48);
     }
 }
