@@ -460,6 +460,8 @@ impl<N: Copy + Eq> NodeTable<N> {
             *l = EMPTY;
         }
         if let Some(n) = self.lens.get_mut(label(list) as usize) {
+            // Most of the list is dead: room on the free stack at once.
+            self.free.reserve(*n);
             *n = 0;
         }
         while let Some(e) = self.entries.get(cur as usize) {
