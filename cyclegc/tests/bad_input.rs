@@ -1,6 +1,7 @@
 //! Bad input from the host: a traversal reporting stale or foreign
 //! handles, a tracked object freed without untrack, finalizers that
-//! mutate the graph or trigger collections, callbacks that fail, calls out
+//! mutate the graph or trigger collections (also late, in a batched host's
+//! `end_clears`), callbacks that fail, calls out
 //! of order. Each gets defined behaviour: no panic, nothing reachable
 //! freed.
 
@@ -260,4 +261,51 @@ fn untrack_header_with_a_wrong_header(
     }
     assert!(!gc.is_tracked(&heap, c));
     assert_eq!(gc.get_objects(None).expect("all"), [b]);
+}
+
+/// A host that clears in batches runs finalizers late, in `end_clears`:
+/// there a `__del__` of an older object the garbage held may collect
+/// (nothing: a collection is running), allocate, track and resurrect. The
+/// collection still ends with the garbage freed and the newcomers tracked.
+#[rstest]
+fn finalizers_running_in_end_clears(#[values(1, 2, 64)] clear_batch: usize) {
+    let (mut gc, mut heap) = setup(Impl::Generational);
+    let gc = gc.as_mut();
+    heap.clear_batch = clear_batch;
+    // X and Y survive a young collection (held), then only garbage holds
+    // them.
+    let x = heap.obj_del(gc, "X", Del::Mutate);
+    let y = heap.obj_del(gc, "Y", Del::NestedCollect);
+    assert_eq!(collect(&mut heap, gc, 0), 0);
+    let a = heap.obj(gc, "a");
+    let b = heap.obj(gc, "b");
+    heap.add_ref(gc, a, b);
+    heap.add_ref(gc, b, a);
+    heap.add_ref(gc, a, x);
+    heap.add_ref(gc, b, y);
+    for h in [x, y, a, b] {
+        heap.decref(gc, h);
+    }
+    assert_eq!(collect(&mut heap, gc, 0), 2, "a and b");
+    assert_eq!(
+        heap.clears.iter().any(|c| c == "end_clears"),
+        clear_batch > 1,
+        "the finalizers ran in end_clears when batched"
+    );
+    assert!(!heap.alive(a) && !heap.alive(b) && !heap.alive(y));
+    assert!(
+        heap.log.iter().any(|l| l == "nested -> 0"),
+        "{:?}",
+        heap.log
+    );
+    // X's __del__ made `spawn`, which holds X: both alive and tracked.
+    let spawn = heap.saved[0];
+    assert!(heap.alive(x) && gc.is_tracked(&heap, spawn));
+    assert_eq!(heap.refs(spawn), vec![x]);
+    assert_eq!(heap.del_calls.get("X"), Some(&1));
+    assert_eq!(heap.del_calls.get("Y"), Some(&1));
+    heap.clear_saved(gc);
+    assert!(!heap.alive(x) && !heap.alive(spawn));
+    assert_eq!(collect(&mut heap, gc, 2), 0, "nothing left behind");
+    assert!(gc.get_objects(None).expect("all").is_empty());
 }
