@@ -13,6 +13,14 @@ use cyclegc::{CYCLE_COLLECTION, Collector, DebugFlags};
 use refcount::Handle;
 use rstest::rstest;
 
+/// A collector of `imp` and a host clearing `clear_batch` objects at a
+/// time (`Host::clear_batch`).
+fn setup(imp: Impl, clear_batch: usize) -> (Box<dyn Collector<Heap>>, Heap) {
+    let mut heap = Heap::new();
+    heap.clear_batch = clear_batch;
+    (imp.build(), heap)
+}
+
 /// `a <-> b` and `c -> a`, `c -> c`, tracked a, b, c: clearing `a` frees
 /// `b`, but `a` survives its clear (`c` still refers to it) and dies when
 /// `c` is cleared.
@@ -35,10 +43,8 @@ fn a_survivor_of_its_clear_dies_later_in_the_same_pass(
     #[values(Impl::Generational, Impl::TrialDeletion)] imp: Impl,
     #[values(1, 2, 64)] clear_batch: usize,
 ) {
-    let mut gc = imp.build();
+    let (mut gc, mut heap) = setup(imp, clear_batch);
     let gc = gc.as_mut();
-    let mut heap = Heap::new();
-    heap.clear_batch = clear_batch;
     let nodes = survivor_shape(&mut heap, gc);
     let kept = heap.obj(gc, "kept");
     assert!(has(gc, CYCLE_COLLECTION));
@@ -57,10 +63,8 @@ fn survivors_that_stay_alive_are_tracked_with_clean_headers(
     #[values(Impl::Generational, Impl::TrialDeletion)] imp: Impl,
     #[values(1, 2, 64)] clear_batch: usize,
 ) {
-    let mut gc = imp.build();
+    let (mut gc, mut heap) = setup(imp, clear_batch);
     let gc = gc.as_mut();
-    let mut heap = Heap::new();
-    heap.clear_batch = clear_batch;
     // DEBUG_SAVEALL keeps every garbage object alive through its "clear":
     // each one is a survivor, alive at the end.
     gc.set_debug(DebugFlags::SAVEALL);
@@ -88,10 +92,8 @@ fn a_young_collection_promotes_what_stays_alive(
     #[values(Impl::Generational, Impl::TrialDeletion)] imp: Impl,
     #[values(1, 2, 64)] clear_batch: usize,
 ) {
-    let mut gc = imp.build();
+    let (mut gc, mut heap) = setup(imp, clear_batch);
     let gc = gc.as_mut();
-    let mut heap = Heap::new();
-    heap.clear_batch = clear_batch;
     // A finalizer that resurrects: the object is moved to `old` by the
     // resurrection check, not by delete_garbage; its cycle partner is
     // reachable from it, so both survive, and a later collection (the
@@ -121,10 +123,8 @@ fn a_young_collection_promotes_what_stays_alive(
 fn batches_clear_in_list_order_and_skip_what_they_released(
     #[values(Impl::Generational, Impl::TrialDeletion)] imp: Impl,
 ) {
-    let mut gc = imp.build();
+    let (mut gc, mut heap) = setup(imp, 2);
     let gc = gc.as_mut();
-    let mut heap = Heap::new();
-    heap.clear_batch = 2;
     // Five 2-cycles a_i <-> b_i, tracked in the order a0 b0 a1 b1 ...:
     // clearing a_i brings b_i to zero.
     let mut all = vec![];
@@ -163,10 +163,8 @@ fn batches_clear_in_list_order_and_skip_what_they_released(
 fn step_by_step_hosts_are_never_batched(
     #[values(Impl::Generational, Impl::TrialDeletion)] imp: Impl,
 ) {
-    let mut gc = imp.build();
+    let (mut gc, mut heap) = setup(imp, 8);
     let gc = gc.as_mut();
-    let mut heap = Heap::new();
-    heap.clear_batch = 8;
     heap.step_by_step = true;
     let nodes = survivor_shape(&mut heap, gc);
     assert_eq!(collect(&mut heap, gc, 2), 3);
@@ -188,10 +186,8 @@ fn objects_without_tp_clear_survive_into_old(
     #[values(Impl::Generational, Impl::TrialDeletion)] imp: Impl,
     #[values(1, 2, 64)] clear_batch: usize,
 ) {
-    let mut gc = imp.build();
+    let (mut gc, mut heap) = setup(imp, clear_batch);
     let gc = gc.as_mut();
-    let mut heap = Heap::new();
-    heap.clear_batch = clear_batch;
     let kept = heap.obj(gc, "kept");
     // t0 -> t1 -> t2 -> t0, with x <-> y (clearable) in between.
     let t: Vec<Handle> = (0..3).map(|i| heap.obj(gc, &format!("t{i}"))).collect();
