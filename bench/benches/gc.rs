@@ -145,14 +145,7 @@ impl Heap {
         {
             gc.note_decref(self, h);
         }
-        while let Some(dead) = self.store.pop_zero() {
-            if let Ok(node) = self.store.get_mut(dead) {
-                gc.untrack_header(dead, &mut node.hdr);
-            }
-            gc.note_deallocation();
-            let _ = self.store.free_and_drop(dead);
-            self.forward_decrements(gc);
-        }
+        self.drain_in_waves(gc);
     }
 
     /// Forwards the decrements to a non-zero count recorded during a free
@@ -172,7 +165,8 @@ impl Heap {
     }
 
     /// Frees the zero queue wave by wave: untrack a wave, load its
-    /// referents' counts, free it (which queues the next wave).
+    /// referents' counts, free it (which queues the next wave). Both the
+    /// holders' decrements and a batch of clears end here.
     #[inline(never)]
     fn drain_in_waves(&mut self, gc: &mut dyn Collector<Heap>) {
         let mut wave = std::mem::take(&mut self.wave);
@@ -202,9 +196,7 @@ impl Heap {
             }
             std::hint::black_box(sum);
             for &d in &wave {
-                // `free`, not `free_and_drop`: a second call site of the
-                // latter changes how `Heap::decref`'s copy is inlined.
-                let _ = self.store.free(d);
+                let _ = self.store.free_and_drop(d);
                 self.forward_decrements(gc);
             }
         }

@@ -188,6 +188,12 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
 /// unchanged. `$oldest` is where `unfreeze` puts the permanent generation.
 macro_rules! delegate_to_core {
     ($oldest:expr) => {
+        fn untrack(&mut self, graph: &mut G, node: G::Node) {
+            self.core.untrack(graph, node);
+        }
+        fn untrack_header(&mut self, node: G::Node, header: &mut $crate::GcHeader) {
+            self.core.untrack_header(node, header);
+        }
         fn is_tracked(&self, graph: &G, node: G::Node) -> bool {
             self.core.is_tracked(graph, node)
         }

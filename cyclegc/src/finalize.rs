@@ -17,6 +17,9 @@ use std::fmt::Debug;
 use std::hash::Hash;
 use std::time::Instant;
 
+/// The entry and node `delete_garbage` handed out last, if any.
+type Handled<N> = Option<(u32, N)>;
+
 /// Where a collection stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Stage<N> {
@@ -33,7 +36,7 @@ enum Stage<N> {
     /// `handle_resurrected_objects`.
     Resurrect,
     /// `delete_garbage`, one object per step; remembers the last one.
-    Delete(Option<(u32, N)>),
+    Delete(Handled<N>),
     /// Uncollectable objects, statistics.
     Finish,
     /// Stop callbacks and done.
@@ -338,15 +341,21 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
     /// The fast path of [`Collector::step_clearing`](crate::Collector::step_clearing).
     #[inline]
     pub(crate) fn next_clear<G: Graph<Node = N>>(&mut self, graph: &mut G) -> Option<N> {
+        let (last, run) = self.clearing_fast_path()?;
+        let (old, list) = (run.old, run.final_list);
+        self.delete_next(graph, last, old, list)
+    }
+
+    /// The run and the object `delete_garbage` handled last, when the
+    /// collector may clear without handing a step back: during
+    /// `delete_garbage`, with nothing queued for the host and
+    /// DEBUG_SAVEALL off.
+    fn clearing_fast_path(&self) -> Option<(Handled<N>, &Run<N>)> {
         let run = self.run.as_ref()?;
         let Stage::Delete(last) = run.stage else {
             return None;
         };
-        if !run.outbox.is_empty() || self.debug.contains(DebugFlags::SAVEALL) {
-            return None;
-        }
-        let (old, list) = (run.old, run.final_list);
-        self.delete_next(graph, last, old, list)
+        (run.outbox.is_empty() && !self.debug.contains(DebugFlags::SAVEALL)).then_some((last, run))
     }
 
     /// Switches `delete_garbage` to batches ([`Host::clear_batch`](crate::Host::clear_batch)
@@ -356,16 +365,14 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
     /// survived is settled once, at [`Core::end_batches`]. `false` (nothing
     /// changed) outside the conditions of `next_clear`'s fast path.
     pub(crate) fn begin_batches(&mut self) -> bool {
+        let Some((Some((i, _)), _)) = self.clearing_fast_path() else {
+            return false;
+        };
+        let cursor = self.table.next(i);
         let Some(run) = self.run.as_mut() else {
             return false;
         };
-        let Stage::Delete(Some((i, _))) = run.stage else {
-            return false;
-        };
-        if !run.outbox.is_empty() || self.debug.contains(DebugFlags::SAVEALL) {
-            return false;
-        }
-        run.cursor = self.table.next(i);
+        run.cursor = cursor;
         run.stage = Stage::Delete(None);
         true
     }
@@ -422,7 +429,7 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
     fn delete_next<G: Graph<Node = N>>(
         &mut self,
         graph: &mut G,
-        last: Option<(u32, N)>,
+        last: Handled<N>,
         old: ListId,
         list: ListId,
     ) -> Option<N> {

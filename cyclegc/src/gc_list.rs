@@ -413,22 +413,7 @@ impl<N: Copy + Eq> NodeTable<N> {
     fn reclaim_dead_run(&mut self, list: ListId, head: u32) {
         let mut cur = head;
         let mut reclaimed = 0;
-        while let Some(word) = self.dead.get_mut(cur as usize / 64) {
-            let bit = 1 << (cur % 64);
-            if *word & bit == 0 {
-                break;
-            }
-            *word &= !bit;
-            let Some(e) = self.entries.get_mut(cur as usize) else {
-                break;
-            };
-            let (next, flags) = (e.next, e.flags);
-            // A vacant entry's links are never read (`push_tail` sets them
-            // when it is reused).
-            e.list = FREE;
-            e.flags = 0;
-            self.free.push(cur);
-            self.count_kind(flags, false);
+        while let Some(next) = self.release_dead_in_place(cur) {
             reclaimed += 1;
             cur = next;
         }
@@ -465,23 +450,34 @@ impl<N: Copy + Eq> NodeTable<N> {
             *n = 0;
         }
         while let Some(e) = self.entries.get(cur as usize) {
-            let (next, node, flags) = (e.next, e.node, e.flags);
-            if self.is_dead(cur) {
-                if let Some(word) = self.dead.get_mut(cur as usize / 64) {
-                    *word &= !(1 << (cur % 64));
-                }
-                if let Some(e) = self.entries.get_mut(cur as usize) {
-                    e.list = FREE;
-                    e.flags = 0;
-                }
-                self.free.push(cur);
-                self.count_kind(flags, false);
-            } else {
+            let (next, node) = (e.next, e.node);
+            if self.release_dead_in_place(cur).is_none() {
                 self.push_tail(old, cur);
                 on_live(cur, node);
             }
             cur = next;
         }
+    }
+
+    /// If entry `i` is DEAD: vacates it where it stands (its bit cleared,
+    /// put on the free stack, left linked: a vacant entry's links are
+    /// never read, `push_tail` sets them when it is reused) and returns
+    /// the entry that followed it. `None` (nothing changed) otherwise.
+    #[inline]
+    fn release_dead_in_place(&mut self, i: u32) -> Option<u32> {
+        let word = self.dead.get_mut(i as usize / 64)?;
+        let bit = 1 << (i % 64);
+        if *word & bit == 0 {
+            return None;
+        }
+        *word &= !bit;
+        let e = self.entries.get_mut(i as usize)?;
+        let (next, flags) = (e.next, e.flags);
+        e.list = FREE;
+        e.flags = 0;
+        self.free.push(i);
+        self.count_kind(flags, false);
+        Some(next)
     }
 
     /// Whether entry `i` is tracked (not vacant, not DEAD).

@@ -4,8 +4,7 @@ use crate::core::{Core, delegate_to_core};
 use crate::gc_list::{GEN2, KIND_DICT, KIND_TUPLE, ListId, NodeTable, UNREACHABLE};
 use crate::gc_refs::deduce_unreachable;
 use crate::{
-    CYCLE_COLLECTION, Collector, GENERATIONS, GcError, GcHeader, Graph, NUM_GENERATIONS,
-    UntrackKind,
+    CYCLE_COLLECTION, Collector, GENERATIONS, GcError, Graph, NUM_GENERATIONS, UntrackKind,
 };
 use std::fmt::Debug;
 use std::hash::Hash;
@@ -135,14 +134,6 @@ impl<G: Graph> Collector<G> for Generational<G::Node> {
 
     fn track(&mut self, graph: &mut G, node: G::Node) -> Result<(), GcError> {
         self.core.track(graph, node).map(|_| ())
-    }
-
-    fn untrack(&mut self, graph: &mut G, node: G::Node) {
-        self.core.untrack(graph, node);
-    }
-
-    fn untrack_header(&mut self, node: G::Node, header: &mut GcHeader) {
-        self.core.untrack_header(node, header);
     }
 
     /// `_PyObject_GC_Link` + `gc_collect_generations`: the oldest

@@ -2,7 +2,7 @@
 
 use crate::core::{Core, delegate_to_core};
 use crate::gc_list::{GEN0, NIL};
-use crate::{Collector, GcError, GcHeader, Graph, NUM_GENERATIONS};
+use crate::{Collector, GcError, Graph, NUM_GENERATIONS};
 use std::fmt::Debug;
 use std::hash::Hash;
 
@@ -55,14 +55,6 @@ impl<G: Graph> Collector<G> for Off<G::Node> {
 
     fn track(&mut self, graph: &mut G, node: G::Node) -> Result<(), GcError> {
         self.core.track(graph, node).map(|_| ())
-    }
-
-    fn untrack(&mut self, graph: &mut G, node: G::Node) {
-        self.core.untrack(graph, node);
-    }
-
-    fn untrack_header(&mut self, node: G::Node, header: &mut GcHeader) {
-        self.core.untrack_header(node, header);
     }
 
     fn note_allocation(&mut self) -> Option<usize> {

@@ -4,7 +4,7 @@
 
 use crate::core::{Core, delegate_to_core};
 use crate::gc_list::{BLACK, BUFFERED, GEN0, GRAY, UNREACHABLE, WHITE};
-use crate::{CYCLE_COLLECTION, Collector, GcError, GcHeader, Graph, NUM_GENERATIONS};
+use crate::{CYCLE_COLLECTION, Collector, GcError, Graph, NUM_GENERATIONS};
 use std::fmt::Debug;
 use std::hash::Hash;
 
@@ -264,14 +264,6 @@ impl<G: Graph> Collector<G> for TrialDeletion<G::Node> {
         }
         self.next_seq += 1;
         Ok(())
-    }
-
-    fn untrack(&mut self, graph: &mut G, node: G::Node) {
-        self.core.untrack(graph, node);
-    }
-
-    fn untrack_header(&mut self, node: G::Node, header: &mut GcHeader) {
-        self.core.untrack_header(node, header);
     }
 
     fn note_allocation(&mut self) -> Option<usize> {
