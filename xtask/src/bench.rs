@@ -1,7 +1,13 @@
-//! `cargo xtask bench [GROUP...] [--quick]`: runs the side-by-side criterion
-//! benchmarks of the `bench` crate and prints, per workload, each
-//! implementation's time and its ratio to a peer, then the speed budgets
-//! (a table of data below that every group adds its rows to) as met or not.
+//! `cargo xtask bench [GROUP...] [--quick] [--rounds N]`: runs the
+//! side-by-side criterion benchmarks of the `bench` crate and prints, per
+//! workload, each implementation's time and its ratio to a peer, then the
+//! speed budgets (a table of data below that every group adds its rows to)
+//! as met or not.
+//!
+//! With `--rounds N` the groups run N times over and every ratio is the
+//! median of its N per-round ratios: each round compares implementations
+//! measured minutes apart at most, so a drift of a shared machine's speed
+//! between rounds cancels out of the ratio instead of deciding it.
 //!
 //! Benchmark IDs are `<group>/<workload>/<impl>` (criterion group
 //! `<group>/<workload>`, function `<impl>`); results are read from
@@ -163,6 +169,9 @@ Groups: alloc, gc, intern, trace, interp.
 
 Flags:
   --quick         short runs (0.3 s warm-up, 1 s measurement, 10 samples)
+  --rounds N      run the groups N times over (default 1); every ratio is
+                  then the median of its N per-round ratios, and each time
+                  shown the median of its N per-round medians
   --report-only   do not run anything; report the results already on disk
   --peer NAME     measure the ratio column against NAME instead of the
                   group's default peer (alloc: glibc; others: cpython)
@@ -176,6 +185,8 @@ failed; 2 on a usage error.";
 struct Options {
     groups: Vec<String>,
     quick: bool,
+    /// How many times the groups run (`--rounds`); at least 1.
+    rounds: usize,
     report_only: bool,
     peer: Option<String>,
 }
@@ -184,6 +195,7 @@ fn parse(args: &[String]) -> Result<Option<Options>, String> {
     let mut opts = Options {
         groups: Vec::new(),
         quick: false,
+        rounds: 1,
         report_only: false,
         peer: None,
     };
@@ -193,6 +205,13 @@ fn parse(args: &[String]) -> Result<Option<Options>, String> {
             "-h" | "--help" => return Ok(None),
             "--quick" => opts.quick = true,
             "--report-only" => opts.report_only = true,
+            "--rounds" => {
+                let n = it.next().ok_or("--rounds needs a number")?;
+                opts.rounds = match n.parse::<usize>() {
+                    Ok(n) if n >= 1 => n,
+                    _ => return Err(format!("--rounds needs a number of at least 1, not `{n}`")),
+                };
+            }
             "--peer" => {
                 let name = it.next().ok_or("--peer needs a name")?;
                 opts.peer = Some(name.clone());
@@ -232,22 +251,30 @@ pub(crate) fn main(args: &[String]) -> ExitCode {
     };
     let root = workspace_root();
     let mut failed = false;
-    if !opts.report_only {
-        for group in &opts.groups {
-            if let Err(e) = run_group(&root, group, opts.quick) {
+    // Each round's results, read back from criterion's files after it.
+    let mut rounds = Vec::new();
+    let runs = if opts.report_only { 1 } else { opts.rounds };
+    for round in 1..=runs {
+        if !opts.report_only {
+            if runs > 1 {
+                eprintln!("cargo xtask bench: round {round} of {runs}");
+            }
+            for group in &opts.groups {
+                if let Err(e) = run_group(&root, group, opts.quick) {
+                    eprintln!("cargo xtask bench: {e}");
+                    failed = true;
+                }
+            }
+        }
+        match read_results(&criterion_dir(&root)) {
+            Ok(results) => rounds.push(results),
+            Err(e) => {
                 eprintln!("cargo xtask bench: {e}");
-                failed = true;
+                return ExitCode::FAILURE;
             }
         }
     }
-    let results = match read_results(&criterion_dir(&root)) {
-        Ok(results) => results,
-        Err(e) => {
-            eprintln!("cargo xtask bench: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let (report, budgets_ok) = report(&results, &opts);
+    let (report, budgets_ok) = report(&rounds, &opts);
     print!("{report}");
     if failed || !budgets_ok {
         ExitCode::FAILURE
@@ -407,25 +434,93 @@ fn describe_requirement(max_ratio: f64) -> String {
     }
 }
 
-/// The per-workload tables and the budget table; `false` when a budget of
-/// a selected group is not met or has no result.
-fn report(results: &[Measurement], opts: &Options) -> (String, bool) {
+/// A measurement's key: (group, workload, implementation).
+type Key<'a> = (&'a str, &'a str, &'a str);
+
+/// Each round's median times by key.
+struct Rounds<'a> {
+    rounds: Vec<BTreeMap<Key<'a>, f64>>,
+}
+
+impl<'a> Rounds<'a> {
+    fn new(rounds: &'a [Vec<Measurement>]) -> Self {
+        let rounds = rounds
+            .iter()
+            .map(|results| {
+                results
+                    .iter()
+                    .map(|m| {
+                        let key = (
+                            m.group.as_str(),
+                            m.workload.as_str(),
+                            m.implementation.as_str(),
+                        );
+                        (key, m.median_ns)
+                    })
+                    .collect()
+            })
+            .collect();
+        Self { rounds }
+    }
+
+    /// The median over the rounds of `key`'s median time.
+    fn time(&self, key: Key<'_>) -> Option<f64> {
+        median(
+            self.rounds
+                .iter()
+                .filter_map(|r| r.get(&key).copied())
+                .collect(),
+        )
+    }
+
+    /// `ours / peer` in each round that measured both (in round order).
+    fn ratios(&self, ours: Key<'_>, peer: Key<'_>) -> Vec<f64> {
+        self.rounds
+            .iter()
+            .filter_map(|r| Some(r.get(&ours)? / r.get(&peer)?))
+            .collect()
+    }
+}
+
+/// The median of `values` (the mean of the middle two for an even count);
+/// `None` when empty.
+fn median(mut values: Vec<f64>) -> Option<f64> {
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    match values.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(values[mid]),
+        _ => Some((values[mid - 1] + values[mid]) / 2.0),
+    }
+}
+
+/// The per-workload tables and the budget table, from one or more rounds
+/// of results (see the module documentation); `false` when a budget of a
+/// selected group is not met or has no result.
+fn report(rounds: &[Vec<Measurement>], opts: &Options) -> (String, bool) {
     let mut out = String::new();
-    let lookup: BTreeMap<(&str, &str, &str), f64> = results
-        .iter()
-        .map(|m| {
-            (
-                (
-                    m.group.as_str(),
-                    m.workload.as_str(),
-                    m.implementation.as_str(),
-                ),
-                m.median_ns,
-            )
-        })
-        .collect();
+    let by_round = Rounds::new(rounds);
+    // The implementations of each workload, from every round, in order.
+    let mut results: Vec<&Measurement> = rounds.iter().flatten().collect();
+    results.sort_by(|a, b| {
+        (&a.group, &a.workload, &a.implementation).cmp(&(&b.group, &b.workload, &b.implementation))
+    });
+    results.dedup_by(|a, b| {
+        (&a.group, &a.workload, &a.implementation) == (&b.group, &b.workload, &b.implementation)
+    });
+    if rounds.len() > 1 {
+        let _ = writeln!(
+            out,
+            "\n{} rounds: times are medians of the per-round medians, ratios medians of the per-round ratios",
+            rounds.len()
+        );
+    }
     for group in &opts.groups {
-        let in_group: Vec<&Measurement> = results.iter().filter(|m| &m.group == group).collect();
+        let in_group: Vec<&Measurement> = results
+            .iter()
+            .copied()
+            .filter(|m| &m.group == group)
+            .collect();
         if in_group.is_empty() {
             let _ = writeln!(out, "\n{group}: no results");
             continue;
@@ -440,9 +535,7 @@ fn report(results: &[Measurement], opts: &Options) -> (String, bool) {
         let mut workloads: Vec<&str> = in_group.iter().map(|m| m.workload.as_str()).collect();
         workloads.dedup();
         for workload in workloads {
-            let peer_ns = lookup
-                .get(&(group.as_str(), workload, peer.as_str()))
-                .copied();
+            let peer_key = (group.as_str(), workload, peer.as_str());
             let _ = writeln!(out, "\n{group}/{workload}");
             let _ = writeln!(
                 out,
@@ -450,14 +543,13 @@ fn report(results: &[Measurement], opts: &Options) -> (String, bool) {
                 "implementation", "median time"
             );
             for m in in_group.iter().filter(|m| m.workload == workload) {
-                let ratio =
-                    peer_ns.map_or_else(|| "-".to_string(), |p| format!("{:.2}x", m.median_ns / p));
-                let _ = writeln!(
-                    out,
-                    "  {:<20} {:>12}   {ratio}",
-                    m.implementation,
-                    format_time(m.median_ns)
-                );
+                let key = (group.as_str(), workload, m.implementation.as_str());
+                let ratio = median(by_round.ratios(key, peer_key))
+                    .map_or_else(|| "-".to_string(), |r| format!("{r:.2}x"));
+                let time = by_round
+                    .time(key)
+                    .map_or_else(|| "-".to_string(), format_time);
+                let _ = writeln!(out, "  {:<20} {:>12}   {ratio}", m.implementation, time);
             }
         }
     }
@@ -469,7 +561,7 @@ fn report(results: &[Measurement], opts: &Options) -> (String, bool) {
     if !budgets.is_empty() {
         let _ = writeln!(
             out,
-            "\nSpeed budgets (ratio = ours / peer median time, same run)"
+            "\nSpeed budgets (ratio = ours / peer median time, same run; with rounds, the median of the per-round ratios)"
         );
         let _ = writeln!(
             out,
@@ -477,16 +569,15 @@ fn report(results: &[Measurement], opts: &Options) -> (String, bool) {
             "workload", "ours", "peer", "required", "measured"
         );
         for b in budgets {
-            let ours = lookup.get(&(b.group, b.workload, b.ours));
-            let peer = lookup.get(&(b.group, b.workload, b.peer));
-            let (measured, status) = match (ours, peer) {
-                (Some(o), Some(p)) => {
-                    let ratio = o / p;
+            let ratios =
+                by_round.ratios((b.group, b.workload, b.ours), (b.group, b.workload, b.peer));
+            let (measured, status) = match median(ratios.clone()) {
+                Some(ratio) => {
                     let met = ratio <= b.max_ratio;
                     all_met &= met;
                     (describe_ratio(ratio), if met { "met" } else { "NOT MET" })
                 }
-                _ => {
+                None => {
                     all_met = false;
                     ("no result".to_string(), "NOT MET")
                 }
@@ -500,7 +591,12 @@ fn report(results: &[Measurement], opts: &Options) -> (String, bool) {
                 describe_requirement(b.max_ratio),
                 measured
             );
-            let _ = writeln!(out, "      {}", b.source);
+            if ratios.len() > 1 {
+                let each: Vec<String> = ratios.iter().map(|r| format!("{r:.2}")).collect();
+                let _ = writeln!(out, "      {} (per round: {})", b.source, each.join(" "));
+            } else {
+                let _ = writeln!(out, "      {}", b.source);
+            }
         }
     }
     (out, all_met)
@@ -567,6 +663,7 @@ mod tests {
         let opts = Options {
             groups: vec!["alloc".into()],
             quick: false,
+            rounds: 1,
             report_only: true,
             peer: None,
         };
@@ -578,16 +675,78 @@ mod tests {
             m("global_churn", "global-pymalloc-tcache", 14.0),
             m("global_churn", "mimalloc", 10.0),
         ];
-        let (text, met) = report(&good, &opts);
+        let (text, met) = report(std::slice::from_ref(&good), &opts);
         assert!(met, "{text}");
         assert!(text.contains("0.50 (2.00x faster)"), "{text}");
         let mut bad = good.clone();
         bad[0].median_ns = 80.0; // only 1.25x faster than glibc
-        let (text, met) = report(&bad, &opts);
+        let (text, met) = report(std::slice::from_ref(&bad), &opts);
         assert!(!met);
         assert!(text.contains("NOT MET"), "{text}");
-        let (_, met) = report(&good[1..], &opts);
+        let (_, met) = report(&[good[1..].to_vec()], &opts);
         assert!(!met, "a budget without a result is not met");
+    }
+
+    #[test]
+    fn parses_rounds() {
+        assert_eq!(parse(&args(&["gc"])).unwrap().unwrap().rounds, 1);
+        let opts = parse(&args(&["gc", "--rounds", "3"])).unwrap().unwrap();
+        assert_eq!(
+            (opts.groups.as_slice(), opts.rounds),
+            (&["gc".to_string()][..], 3)
+        );
+        for bad in [&["--rounds"][..], &["--rounds", "0"], &["--rounds", "x"]] {
+            let err = parse(&args(bad)).unwrap_err();
+            assert!(err.contains("--rounds needs a number"), "{err}");
+        }
+    }
+
+    #[test]
+    fn rounds_judge_the_median_of_paired_ratios() {
+        let m = |workload: &str, implementation: &str, median_ns: f64| Measurement {
+            group: "alloc".into(),
+            workload: workload.into(),
+            implementation: implementation.into(),
+            median_ns,
+        };
+        let opts = Options {
+            groups: vec!["alloc".into()],
+            quick: false,
+            rounds: 3,
+            report_only: true,
+            peer: None,
+        };
+        // Round 2 ran while the machine was twice as slow, for both sides:
+        // the paired ratio is still 0.45. Round 3's ratio (0.70) misses on
+        // its own; the median of 0.40, 0.45 and 0.70 is met.
+        let round = |ours: f64, glibc: f64| {
+            vec![
+                m("churn", "pymalloc", ours),
+                m("churn", "glibc", glibc),
+                m("alloc_only", "pymalloc", 10.0),
+                m("alloc_only", "bumpalo", 10.0),
+                m("global_churn", "global-pymalloc-tcache", 10.0),
+                m("global_churn", "mimalloc", 10.0),
+            ]
+        };
+        let rounds = [round(40.0, 100.0), round(90.0, 200.0), round(70.0, 100.0)];
+        let (text, met) = report(&rounds, &opts);
+        assert!(met, "{text}");
+        assert!(text.contains("0.45 (2.22x faster)"), "{text}");
+        assert!(text.contains("(per round: 0.40 0.45 0.70)"), "{text}");
+        // Times are medians of the per-round medians: 70 ns for pymalloc.
+        assert!(text.contains("70.0 ns"), "{text}");
+        // Two rounds of three missing: not met.
+        let rounds = [round(40.0, 100.0), round(140.0, 200.0), round(70.0, 100.0)];
+        let (text, met) = report(&rounds, &opts);
+        assert!(!met, "{text}");
+        // A round without the peer's result does not count.
+        let mut partial = round(90.0, 100.0);
+        partial.retain(|x| x.implementation != "glibc");
+        let rounds = [round(40.0, 100.0), partial];
+        let (text, met) = report(&rounds, &opts);
+        assert!(met, "{text}");
+        assert!(text.contains("0.40 (2.50x faster)"), "{text}");
     }
 
     #[test]
