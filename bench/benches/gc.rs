@@ -673,8 +673,8 @@ fn sorted(mut v: Vec<u64>) -> Vec<u64> {
     v
 }
 
-/// The median of a sorted, non-empty slice (the mean of the middle two
-/// for an even length).
+/// The median of a sorted slice (the mean of the middle two for an even
+/// length; 0 for an empty one).
 fn median_of(sorted: &[u64]) -> u64 {
     let mid = sorted.len() / 2;
     match sorted.len() {
