@@ -652,21 +652,31 @@ mod tests {
         assert!(parse_measurement(&bench, &serde_json::json!({})).is_none());
     }
 
-    #[test]
-    fn budgets_are_judged_on_the_ratio() {
-        let m = |workload: &str, implementation: &str, median_ns: f64| Measurement {
+    /// A result of the `alloc` group.
+    fn alloc(workload: &str, implementation: &str, median_ns: f64) -> Measurement {
+        Measurement {
             group: "alloc".into(),
             workload: workload.into(),
             implementation: implementation.into(),
             median_ns,
-        };
-        let opts = Options {
+        }
+    }
+
+    /// A report of the `alloc` group only.
+    fn alloc_opts(rounds: usize) -> Options {
+        Options {
             groups: vec!["alloc".into()],
             quick: false,
-            rounds: 1,
+            rounds,
             report_only: true,
             peer: None,
-        };
+        }
+    }
+
+    #[test]
+    fn budgets_are_judged_on_the_ratio() {
+        let m = alloc;
+        let opts = alloc_opts(1);
         let good = vec![
             m("churn", "pymalloc", 50.0),
             m("churn", "glibc", 100.0),
@@ -703,19 +713,8 @@ mod tests {
 
     #[test]
     fn rounds_judge_the_median_of_paired_ratios() {
-        let m = |workload: &str, implementation: &str, median_ns: f64| Measurement {
-            group: "alloc".into(),
-            workload: workload.into(),
-            implementation: implementation.into(),
-            median_ns,
-        };
-        let opts = Options {
-            groups: vec!["alloc".into()],
-            quick: false,
-            rounds: 3,
-            report_only: true,
-            peer: None,
-        };
+        let m = alloc;
+        let opts = alloc_opts(3);
         // Round 2 ran while the machine was twice as slow, for both sides:
         // the paired ratio is still 0.45. Round 3's ratio (0.70) misses on
         // its own; the median of 0.40, 0.45 and 0.70 is met.
