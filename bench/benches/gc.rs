@@ -685,22 +685,22 @@ fn cpython_after(c: &mut Criterion, group_id: &str, shape: &str, kind: &str, run
         return;
     }
     let per_object = |ns: u64| ns as f64 / n as f64;
-    let mut all: Vec<u64> = before.iter().chain(&after).copied().collect();
-    all.sort_unstable();
-    let median = median_of(&all);
+    let all: Vec<u64> = before.iter().chain(&after).copied().collect();
+    let min = all.iter().copied().min().unwrap_or(0);
+    let median_ns = median(all);
     eprintln!(
         "gc/{group_id}/cpython: gc.collect() median {:.1} ns/object over {reps} reps \
          (min {:.1}; medians {:.1} before Generational, {:.1} after)",
-        per_object(median),
-        per_object(all[0]),
-        per_object(median_of(&sorted(before))),
-        per_object(median_of(&sorted(after))),
+        per_object(median_ns),
+        per_object(min),
+        per_object(median(before)),
+        per_object(median(after)),
     );
     let mut g = c.benchmark_group("gc");
     configure(&mut g, n);
     g.bench_function(BenchmarkId::new(group_id, "cpython"), |b| {
         b.iter_custom(|iters| {
-            let d = Duration::from_nanos(median.saturating_mul(iters));
+            let d = Duration::from_nanos(median_ns.saturating_mul(iters));
             std::thread::sleep(d);
             d
         });
@@ -708,19 +708,15 @@ fn cpython_after(c: &mut Criterion, group_id: &str, shape: &str, kind: &str, run
     g.finish();
 }
 
-fn sorted(mut v: Vec<u64>) -> Vec<u64> {
-    v.sort_unstable();
-    v
-}
-
-/// The median of a sorted slice (the mean of the middle two for an even
-/// length; 0 for an empty one).
-fn median_of(sorted: &[u64]) -> u64 {
-    let mid = sorted.len() / 2;
-    match sorted.len() {
+/// The median of `times` (the mean of the middle two for an even count;
+/// 0 for none).
+fn median(mut times: Vec<u64>) -> u64 {
+    times.sort_unstable();
+    let mid = times.len() / 2;
+    match times.len() {
         0 => 0,
-        len if len % 2 == 1 => sorted[mid],
-        _ => (sorted[mid - 1] + sorted[mid]) / 2,
+        len if len % 2 == 1 => times[mid],
+        _ => (times[mid - 1] + times[mid]) / 2,
     }
 }
 

@@ -337,6 +337,13 @@ struct Measurement {
     median_ns: f64,
 }
 
+impl Measurement {
+    /// Its (group, workload, implementation).
+    fn key(&self) -> Key<'_> {
+        (&self.group, &self.workload, &self.implementation)
+    }
+}
+
 /// Reads every `new/benchmark.json` + `new/estimates.json` pair below `dir`.
 /// A missing directory means no results yet (an empty list).
 fn read_results(dir: &Path) -> Result<Vec<Measurement>, String> {
@@ -344,9 +351,7 @@ fn read_results(dir: &Path) -> Result<Vec<Measurement>, String> {
     if dir.is_dir() {
         walk(dir, &mut out)?;
     }
-    out.sort_by(|a, b| {
-        (&a.group, &a.workload, &a.implementation).cmp(&(&b.group, &b.workload, &b.implementation))
-    });
+    out.sort_by(|a, b| a.key().cmp(&b.key()));
     Ok(out)
 }
 
@@ -446,19 +451,7 @@ impl<'a> Rounds<'a> {
     fn new(rounds: &'a [Vec<Measurement>]) -> Self {
         let rounds = rounds
             .iter()
-            .map(|results| {
-                results
-                    .iter()
-                    .map(|m| {
-                        let key = (
-                            m.group.as_str(),
-                            m.workload.as_str(),
-                            m.implementation.as_str(),
-                        );
-                        (key, m.median_ns)
-                    })
-                    .collect()
-            })
+            .map(|results| results.iter().map(|m| (m.key(), m.median_ns)).collect())
             .collect();
         Self { rounds }
     }
@@ -502,12 +495,8 @@ fn report(rounds: &[Vec<Measurement>], opts: &Options) -> (String, bool) {
     let by_round = Rounds::new(rounds);
     // The implementations of each workload, from every round, in order.
     let mut results: Vec<&Measurement> = rounds.iter().flatten().collect();
-    results.sort_by(|a, b| {
-        (&a.group, &a.workload, &a.implementation).cmp(&(&b.group, &b.workload, &b.implementation))
-    });
-    results.dedup_by(|a, b| {
-        (&a.group, &a.workload, &a.implementation) == (&b.group, &b.workload, &b.implementation)
-    });
+    results.sort_by_key(|m| m.key());
+    results.dedup_by_key(|m| m.key());
     if rounds.len() > 1 {
         let _ = writeln!(
             out,
