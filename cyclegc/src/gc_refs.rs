@@ -25,7 +25,7 @@ pub(crate) fn update_refs<G: Graph>(table: &mut NodeTable<G::Node>, graph: &mut 
         let node = e.node;
         let mut current = false;
         graph.scan_object(node, &mut no_referents, |refcount, h| {
-            current = h.slot() == Some(cur);
+            current = h.is_slot(cur);
             if current {
                 h.start_collecting(refcount);
             }
@@ -89,15 +89,15 @@ pub(crate) fn update_and_subtract_refs<G: Graph>(
             node,
             &mut scratch,
             |refcount, h| {
-                let current = h.slot() == Some(cur);
+                let current = h.is_slot(cur);
                 if current {
                     h.start_collecting_deferred(refcount);
                 }
                 current
             },
             |_, h| {
-                if h.slot().is_some() {
-                    h.decref_or_defer();
+                if h.is_tracked() {
+                    h.decref();
                 }
             },
         );

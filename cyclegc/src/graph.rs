@@ -6,39 +6,53 @@ use std::hash::Hash;
 /// The collector's per-object header, stored by the host *in* each object
 /// (CPython keeps `PyGC_Head` in front of the object the same way).
 ///
-/// 12 bytes (alignment 4): the index of the object's entry in the
-/// collector's node table (0 = untracked) and the FINALIZED bit
-/// (`_PyGC_PREV_MASK_FINALIZED`), which survives untracking, as in CPython;
-/// and, during a collection only, the object's `gc_refs` with the
-/// COLLECTING flag (`_PyGC_PREV_MASK_COLLECTING`) and the tentatively
-/// unreachable flag (`NEXT_MASK_UNREACHABLE`), which CPython also keeps in
-/// `PyGC_Head`. Keeping them here means a collection following a
-/// reference reads and writes only the referent's header (one host
-/// lookup, as CPython's one `AS_GC(op)`), and touches the node table only
-/// when an object changes list. Outside a collection that part is zero.
+/// 12 bytes (alignment 4). A 32-bit word holds the index of the object's
+/// entry in the collector's node table (0 = untracked) and three flags:
+/// FINALIZED (`_PyGC_PREV_MASK_FINALIZED`), which survives untracking as
+/// in CPython, and, during a collection only, COLLECTING
+/// (`_PyGC_PREV_MASK_COLLECTING`) and the tentatively unreachable flag
+/// (`NEXT_MASK_UNREACHABLE`). Beside it, during a collection only, the
+/// object's `gc_refs`, which CPython also keeps in `PyGC_Head`. Keeping
+/// them here means a collection following a reference reads and writes
+/// only the referent's header (one host lookup, as CPython's one
+/// `AS_GC(op)`), and touches the node table only when an object changes
+/// list. Outside a collection the collection part is zero.
 /// A new object's header is [`GcHeader::default()`]. The host never
 /// interprets it; it only keeps it and hands it back through
 /// [`Graph::gc_header`] (and [`Graph::update_gc_header`]).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(C, packed(4))]
 pub struct GcHeader {
-    /// Entry index + 1 (0 = untracked), FINALIZED in the top bit.
+    /// Entry index + 1 (0 = untracked) in the low 29 bits; FINALIZED,
+    /// UNREACHABLE and COLLECTING on top.
     word: u32,
-    /// `gc_refs` (low 62 bits) with COLLECTING and UNREACHABLE on top.
-    /// Packed to 4-byte alignment (a 12-byte header), read and written by
-    /// value only.
-    refs: u64,
+    /// `gc_refs`, signed: a subtraction is a plain decrement whatever the
+    /// object's state (the fused pass subtracts before it sets the count,
+    /// see `gc_refs::update_and_subtract_refs`), and a reader takes a
+    /// negative value (a host reporting more references than its count)
+    /// as zero. Packed to 4-byte alignment (a 12-byte header), read and
+    /// written by value only.
+    refs: i64,
 }
 
 const FINALIZED_BIT: u32 = 1 << 31;
-const SLOT_MASK: u32 = FINALIZED_BIT - 1;
-/// `_PyGC_PREV_MASK_COLLECTING`: in the set being collected.
-const COLLECTING_BIT: u64 = 1 << 62;
 /// `NEXT_MASK_UNREACHABLE`: moved (tentatively) to the unreachable list.
-const UNREACHABLE_BIT: u64 = 1 << 63;
-/// The largest `gc_refs`: a larger count is clamped to it (CPython keeps
-/// 62 bits too; no heap holds 2^62 references to subtract).
-const GC_REFS_MAX: u64 = COLLECTING_BIT - 1;
+const UNREACHABLE_BIT: u32 = 1 << 30;
+/// `_PyGC_PREV_MASK_COLLECTING`: in the set being collected.
+const COLLECTING_SHIFT: u32 = 29;
+const COLLECTING_BIT: u32 = 1 << COLLECTING_SHIFT;
+const SLOT_MASK: u32 = COLLECTING_BIT - 1;
+/// The collection flags, zero outside a collection.
+const COLLECTION_FLAGS: u32 = COLLECTING_BIT | UNREACHABLE_BIT;
+/// The largest `gc_refs`: a larger count (an immortal object's) is
+/// clamped to it, leaving room below `i64::MAX` for every subtraction.
+const GC_REFS_MAX: i64 = 1 << 62;
+
+/// A reference count as a `gc_refs` value.
+#[inline]
+fn clamped(refcount: usize) -> i64 {
+    i64::try_from(refcount).map_or(GC_REFS_MAX, |r| r.min(GC_REFS_MAX))
+}
 
 impl GcHeader {
     /// The header of an untracked object that was never finalized.
@@ -68,6 +82,19 @@ impl GcHeader {
         }
     }
 
+    /// Whether the header names node-table slot `slot`
+    /// (`slot() == Some(slot)` in one comparison).
+    #[inline]
+    pub(crate) fn is_slot(self, slot: u32) -> bool {
+        self.word & SLOT_MASK == slot.wrapping_add(1)
+    }
+
+    /// Whether the header names a node-table slot.
+    #[inline]
+    pub(crate) fn is_tracked(self) -> bool {
+        self.word & SLOT_MASK != 0
+    }
+
     /// This header pointing at `slot` (or untracked), keeping FINALIZED;
     /// the collection part is zeroed.
     pub(crate) fn with_slot(self, slot: Option<u32>) -> GcHeader {
@@ -86,89 +113,73 @@ impl GcHeader {
         self.refs = 0;
     }
 
-    /// `gc_get_refs`.
+    /// `gc_get_refs` (a negative count reads as zero).
     #[inline]
     pub(crate) fn gc_refs(self) -> u64 {
-        self.refs & GC_REFS_MAX
+        u64::try_from(self.refs).unwrap_or(0)
     }
 
     /// `gc_is_collecting`.
     #[inline]
     pub(crate) fn is_collecting(self) -> bool {
-        self.refs & COLLECTING_BIT != 0
+        self.word & COLLECTING_BIT != 0
     }
 
     /// `gc_reset_refs`: `gc_refs = refcount` (clamped), COLLECTING set,
     /// UNREACHABLE clear.
     #[inline]
     pub(crate) fn start_collecting(&mut self, refcount: usize) {
-        let refs = u64::try_from(refcount).map_or(GC_REFS_MAX, |r| r.min(GC_REFS_MAX));
-        self.refs = refs | COLLECTING_BIT;
+        self.refs = clamped(refcount);
+        self.word = (self.word & !UNREACHABLE_BIT) | COLLECTING_BIT;
     }
 
-    /// The fused pass's `visit_decref` (see `gc_refs::update_and_subtract_refs`):
-    /// on an object already visited, `gc_decref`; on one not visited yet,
-    /// one more pending subtraction (counted in the same bits).
-    /// Branch-free: which case applies is a coin toss in a shuffled heap.
-    #[inline]
-    pub(crate) fn decref_or_defer(&mut self) {
-        let w = self.refs;
-        let collecting = (w >> 62) & 1;
-        let low = w & GC_REFS_MAX;
-        // Visited: -1 unless already 0. Not yet: +1 unless saturated.
-        let limit = (collecting.wrapping_sub(1)) & GC_REFS_MAX;
-        let step =
-            (1 ^ collecting).wrapping_sub(collecting) & u64::from(low != limit).wrapping_neg();
-        self.refs = w.wrapping_add(step);
-    }
-
-    /// The fused pass's `gc_reset_refs`: `gc_refs = refcount` minus the
-    /// subtractions deferred so far, COLLECTING set.
+    /// The fused pass's `gc_reset_refs` (see
+    /// `gc_refs::update_and_subtract_refs`): `gc_refs = refcount` minus
+    /// the subtractions made so far, COLLECTING set.
     #[inline]
     pub(crate) fn start_collecting_deferred(&mut self, refcount: usize) {
-        let pending = self.refs & GC_REFS_MAX;
-        let refs = u64::try_from(refcount).map_or(GC_REFS_MAX, |r| r.min(GC_REFS_MAX));
-        self.refs = refs.saturating_sub(pending) | COLLECTING_BIT;
+        self.refs = self.refs.wrapping_add(clamped(refcount));
+        self.word |= COLLECTING_BIT;
     }
 
-    /// `gc_decref`, saturating at zero (a host reporting more references
-    /// than its count gives `gc_refs <= 0` either way).
+    /// `gc_decref` (`visit_decref`'s subtraction); in the fused pass, also
+    /// on an object not visited yet, whose count comes later.
     #[inline]
     pub(crate) fn decref(&mut self) {
-        let w = self.refs;
-        if w & GC_REFS_MAX != 0 {
-            self.refs = w - 1;
-        }
+        self.refs = self.refs.wrapping_sub(1);
     }
 
     /// `visit_reachable` on this header: if COLLECTING, `gc_refs` becomes
     /// at least 1 and UNREACHABLE is cleared; returns whether it was
     /// (tentatively) unreachable, i.e. must move back to `young`.
-    /// The `if` only selects a value (no branch on the case): whether the
-    /// referent was already scanned is a coin toss in a shuffled heap.
+    /// Branch-free: whether the referent was already scanned is a coin
+    /// toss in a shuffled heap. (An object not COLLECTING has the
+    /// collection part zero, which `max(refs, 0)` keeps.)
     #[inline]
     pub(crate) fn rescue(&mut self) -> bool {
-        let w = self.refs;
-        let collecting = w & COLLECTING_BIT != 0;
-        let rescued = (w & GC_REFS_MAX).max(1) | COLLECTING_BIT;
-        self.refs = if collecting { rescued } else { w };
-        collecting & (w & UNREACHABLE_BIT != 0)
+        let w = self.word;
+        let collecting = i64::from((w >> COLLECTING_SHIFT) & 1);
+        self.refs = self.refs.max(collecting);
+        self.word = w & !UNREACHABLE_BIT;
+        w & COLLECTION_FLAGS == COLLECTION_FLAGS
     }
 
     /// Marks the object tentatively unreachable (`NEXT_MASK_UNREACHABLE`).
     #[inline]
     pub(crate) fn mark_unreachable(&mut self) {
-        self.refs |= UNREACHABLE_BIT;
+        self.word |= UNREACHABLE_BIT;
     }
 
     /// Leaves the collection (`gc_clear_collecting`): the collection part
     /// is zeroed.
     #[inline]
     pub(crate) fn stop_collecting(&mut self) {
+        self.word &= !COLLECTION_FLAGS;
         self.refs = 0;
     }
 
-    /// The largest number of objects a collector can track at once.
+    /// The largest number of objects a collector can track at once
+    /// (2^29 - 2: the node table would take 10 GiB).
     pub const MAX_TRACKED: u32 = SLOT_MASK - 1;
 }
 
