@@ -600,6 +600,69 @@ impl<N: Copy + Eq> NodeTable<N> {
         self.push_tail(list, i);
     }
 
+    /// Labels entry `i` as belonging to `list` while it is still linked
+    /// in another: the first half of a move in a run, which
+    /// [`NodeTable::move_run`] completes. Nothing may read the entry's
+    /// list in between.
+    #[inline]
+    pub(crate) fn relabel(&mut self, i: u32, list: ListId) {
+        if let Some(e) = self.entries.get_mut(i as usize) {
+            e.list = label(list);
+        }
+    }
+
+    /// Moves the run `first..=last` of `len` entries, consecutive in
+    /// `from` and already relabelled for `to` ([`NodeTable::relabel`]), to
+    /// the tail of `to` in one splice: what `len` calls of
+    /// [`NodeTable::move_to`] in run order do.
+    pub(crate) fn move_run(&mut self, first: u32, last: u32, len: usize, from: ListId, to: ListId) {
+        let (Some(f), Some(l)) = (
+            self.entries.get(first as usize),
+            self.entries.get(last as usize),
+        ) else {
+            return;
+        };
+        let (before, after) = (f.prev, l.next);
+        match self.entries.get_mut(before as usize) {
+            Some(p) => p.next = after,
+            None => {
+                if let Some(h) = self.lists.get_mut(from as usize) {
+                    h.head = after;
+                }
+            }
+        }
+        match self.entries.get_mut(after as usize) {
+            Some(n) => n.prev = before,
+            None => {
+                if let Some(h) = self.lists.get_mut(from as usize) {
+                    h.tail = before;
+                }
+            }
+        }
+        let Some(dest) = self.lists.get_mut(to as usize) else {
+            return;
+        };
+        let tail = dest.tail;
+        dest.tail = last;
+        if tail == NIL {
+            dest.head = first;
+        }
+        if let Some(t) = self.entries.get_mut(tail as usize) {
+            t.next = first;
+        }
+        if let Some(f) = self.entries.get_mut(first as usize) {
+            f.prev = tail;
+        }
+        if let Some(l) = self.entries.get_mut(last as usize) {
+            l.next = NIL;
+        }
+        let (from_label, to_label) = (label(from), label(to));
+        if from_label != to_label {
+            self.lens[from_label as usize] = self.lens[from_label as usize].saturating_sub(len);
+            self.lens[to_label as usize] += len;
+        }
+    }
+
     /// Appends all of `from` to the tail of `to` (`gc_list_merge`): O(1)
     /// between generations, O(moved) otherwise (relabelling).
     pub(crate) fn merge(&mut self, from: ListId, to: ListId) {

@@ -131,6 +131,13 @@ pub(crate) fn move_unreachable<G: Graph>(
     // cost a full collection of garbage about 3% of its instructions
     // (reallocations and their copies); pages never written are not paid.
     let mut moved = Vec::with_capacity(if exact { table.len(young) } else { 0 });
+    move_unreachable_head(
+        table,
+        graph,
+        young,
+        unreachable,
+        exact.then_some(&mut moved),
+    );
     let mut cur = table.head(young);
     while let Some(e) = table.entry(cur) {
         let node = e.node;
@@ -172,6 +179,48 @@ pub(crate) fn move_unreachable<G: Graph>(
         }
     }
     exact.then_some(moved)
+}
+
+/// The first part of [`move_unreachable`]: the objects with `gc_refs == 0`
+/// at the head of `young`, up to the first reachable one. Until a
+/// reachable object is scanned nothing can be rescued, so these are
+/// marked and relabelled in a loop that follows no reference, and move
+/// to `unreachable` in one splice: the same lists and flags as moving
+/// them one by one. When the whole set is garbage, that is every object.
+/// Their nodes are appended to `moved`, if given.
+#[inline(never)]
+fn move_unreachable_head<G: Graph>(
+    table: &mut NodeTable<G::Node>,
+    graph: &mut G,
+    young: ListId,
+    unreachable: ListId,
+    mut moved: Option<&mut Vec<G::Node>>,
+) {
+    let first = table.head(young);
+    let (mut last, mut len) = (first, 0);
+    let mut cur = first;
+    while let Some(e) = table.entry(cur) {
+        let (node, next) = (e.node, e.next_index());
+        let unreferenced = graph.update_gc_header(node, |h| {
+            let unreferenced = h.gc_refs() == 0;
+            if unreferenced {
+                h.mark_unreachable();
+            }
+            unreferenced
+        });
+        if !unreferenced {
+            break;
+        }
+        table.relabel(cur, unreachable);
+        if let Some(moved) = moved.as_deref_mut() {
+            moved.push(node);
+        }
+        (last, len) = (cur, len + 1);
+        cur = next;
+    }
+    if len > 0 {
+        table.move_run(first, last, len, young, unreachable);
+    }
 }
 
 /// `deduce_unreachable`: the three passes; afterwards `young` holds the

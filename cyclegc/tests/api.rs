@@ -383,6 +383,29 @@ fn objects_move_through_generations() {
     assert_eq!(gc.get_objects(None).expect("all").len(), 1);
 }
 
+/// The order `move_unreachable` leaves the survivors in, when the head of
+/// the generation is unreachable until a later object rescues part of it.
+/// CPython 3.11 (`__slots__` instances a, b, x, c in that order; a <-> b,
+/// x -> x, c -> b, only c held): `gc.collect(0)` returns 1 and
+/// `gc.get_objects(1)` lists c, b, a.
+#[test]
+fn survivors_keep_cpythons_order_after_a_rescue() {
+    let (mut gc, mut heap) = setup(Impl::Generational);
+    let gc = gc.as_mut();
+    collect(&mut heap, gc, 2);
+    let [a, b, x, c] = ["a", "b", "x", "c"].map(|n| heap.obj(gc, n));
+    heap.add_ref(gc, a, b);
+    heap.add_ref(gc, b, a);
+    heap.add_ref(gc, x, x);
+    heap.add_ref(gc, c, b);
+    for o in [a, b, x] {
+        heap.decref(gc, o);
+    }
+    assert_eq!(collect(&mut heap, gc, 0), 1);
+    assert_eq!(gc.get_objects(Some(1)), Ok(vec![c, b, a]));
+    assert_eq!(gc.get_objects(Some(0)), Ok(vec![]));
+}
+
 #[rstest]
 fn tuples_and_dicts_are_untracked_lazily(#[values(Impl::Generational)] imp: Impl) {
     let (mut gc, mut heap) = setup(imp);
