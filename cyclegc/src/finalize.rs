@@ -416,7 +416,7 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
         let (old, list) = (run.old, run.final_list);
         self.table.dissolve_lazy(list, old, |i, node| {
             graph.update_gc_header(node, |h| {
-                if h.slot() == Some(i) {
+                if h.is_slot(i) {
                     h.stop_collecting();
                 }
             });
@@ -472,7 +472,7 @@ impl<N: Copy + Eq + Hash + Debug> Core<N> {
                 && let Some(node) = self.table.node(i)
             {
                 graph.update_gc_header(node, |h| {
-                    if h.slot() == Some(i) {
+                    if h.is_slot(i) {
                         h.stop_collecting();
                     }
                 });

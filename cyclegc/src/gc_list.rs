@@ -515,7 +515,7 @@ impl<N: Copy + Eq> NodeTable<N> {
     #[inline]
     pub(crate) fn is_current<G: Graph<Node = N>>(&self, graph: &G, i: u32) -> bool {
         self.entries.get(i as usize).is_some_and(|e| {
-            e.list != FREE && !self.is_dead(i) && graph.gc_header(e.node).slot() == Some(i)
+            e.list != FREE && !self.is_dead(i) && graph.gc_header(e.node).is_slot(i)
         })
     }
 

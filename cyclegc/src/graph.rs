@@ -83,7 +83,8 @@ impl GcHeader {
     }
 
     /// Whether the header names node-table slot `slot`
-    /// (`slot() == Some(slot)` in one comparison).
+    /// (`slot() == Some(slot)` in one comparison, for a `slot` below
+    /// [`GcHeader::MAX_TRACKED`], as every entry index is).
     #[inline]
     pub(crate) fn is_slot(self, slot: u32) -> bool {
         self.word & SLOT_MASK == slot.wrapping_add(1)
